@@ -1,0 +1,226 @@
+"""The data model: node and edge kinds, the edge-rule table, pydantic models.
+
+The schema is data. :data:`EDGE_RULES` says, for each edge type, which node types it may
+join, whether it is directed, which way exposure flows along it and with what weight.
+Code elsewhere reads this table instead of branching on edge types.
+
+Examples
+--------
+>>> EDGE_RULES["member_of"].sources, EDGE_RULES["member_of"].targets
+(frozenset({'company'}), frozenset({'sector'}))
+>>> EDGE_RULES["member_of"].flow
+'backward'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+NODE_TYPES: tuple[str, ...] = ("driver", "sector", "company", "etf", "risk", "report")
+"""Node types in their canonical order (the order of ``data/graph.yaml``)."""
+
+STANCES: tuple[str, ...] = ("recommended", "beneficiary", "listed")
+"""Stances from strongest to weakest: 推荐, 受益, named with no marker."""
+
+STANCE_LABELS = {"recommended": "推荐", "beneficiary": "受益", "listed": "提及"}
+
+STANCE_WEIGHT: dict[str, float] = {"recommended": 1.0, "beneficiary": 0.8, "listed": 0.6}
+"""Factor a stance applies to the hop it is on (see the README, "The exposure score")."""
+
+
+@dataclass(frozen=True)
+class EdgeRule:
+    """What one edge type may join and how exposure travels along it.
+
+    ``flow`` is ``"forward"`` when exposure passes from source to target, ``"backward"``
+    when it passes from target to source (a sector's exposure reaches its member
+    companies), ``"none"`` when the edge carries no exposure (risks, competition).
+    ``weight`` multiplies the score on each hop of this type; ``stance`` says whether
+    the edge's claims carry a stance, whose :data:`STANCE_WEIGHT` then applies too.
+    """
+
+    type: str
+    sources: frozenset[str]
+    targets: frozenset[str]
+    label: str
+    directed: bool
+    flow: Literal["forward", "backward", "none"]
+    weight: float
+    stance: bool
+
+
+def _rule(type_, sources, targets, label, directed, flow, weight, stance=False):
+    return EdgeRule(type_, frozenset(sources), frozenset(targets), label, directed, flow, weight, stance)
+
+
+EDGE_RULES: dict[str, EdgeRule] = {
+    r.type: r
+    for r in (
+        _rule("drives", {"driver"}, {"driver", "sector"}, "drives", True, "forward", 0.9),
+        _rule("member_of", {"company"}, {"sector"}, "is a member of", True, "backward", 1.0, stance=True),
+        _rule("exposed_to", {"etf"}, {"driver", "sector"}, "is exposed to", True, "backward", 0.8, stance=True),
+        _rule("tracks", {"etf"}, {"sector"}, "tracks", True, "backward", 0.9),
+        _rule("holds", {"etf"}, {"company"}, "holds", True, "backward", 0.8),
+        _rule("supplies", {"company"}, {"company"}, "supplies", True, "backward", 0.7),
+        _rule("operates", {"company"}, {"driver"}, "operates", True, "none", 0.0),
+        _rule("threatens", {"risk"}, {"driver", "sector", "company"}, "threatens", True, "none", 0.0),
+        _rule("competes", {"company"}, {"company"}, "competes with", False, "none", 0.0),
+    )
+}
+"""The edge-rule table: the one place that says which node types each edge type joins."""
+
+EDGE_TYPES: tuple[str, ...] = tuple(EDGE_RULES)
+
+EXPOSED_TYPES: frozenset[str] = frozenset({"company", "etf"})
+"""Node types that appear as results of an exposure query."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$", max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+class Evidence(_Model):
+    """Where a fact comes from: the report node, its date and the quoted sentence."""
+
+    report: Slug
+    date: dt.date
+    quote: Text
+
+
+class Claim(Evidence):
+    """One report's statement supporting an edge, with the author's stance if any."""
+
+    stance: Literal["recommended", "beneficiary", "listed"] | None = None
+
+
+class Metric(_Model):
+    """A number a report gives for a driver, e.g. capex 315.01 亿元, +80.10% YoY."""
+
+    name: Text
+    value: float | None = None
+    unit: str | None = None
+    period: str | None = None
+    yoy: float | None = Field(default=None, description="year-on-year change, percent")
+    qualifier: Literal["=", ">", ">=", "~"] = "="
+    source: Evidence
+
+    @model_validator(mode="after")
+    def _has_a_number(self) -> "Metric":
+        if self.value is None and self.yoy is None:
+            raise ValueError("a metric needs a value, a yoy, or both")
+        if self.value is not None and not self.unit:
+            raise ValueError("a metric with a value needs its unit")
+        return self
+
+
+class Listing(_Model):
+    """A listing other than the primary one (H shares, ADS, B shares...)."""
+
+    ticker: Text
+    exchange: str | None = None
+    note: str | None = None
+
+
+class _NodeBase(_Model):
+    id: Slug
+    name: Text
+    name_en: str | None = None
+    aliases: list[Text] = Field(default_factory=list)
+    description: str | None = None
+
+
+class DriverNode(_NodeBase):
+    type: Literal["driver"]
+    metrics: list[Metric] = Field(default_factory=list)
+
+
+class SectorNode(_NodeBase):
+    type: Literal["sector"]
+
+
+class CompanyNode(_NodeBase):
+    type: Literal["company"]
+    ticker: str | None = None
+    exchange: str | None = None
+    listings: list[Listing] = Field(default_factory=list)
+
+
+class EtfNode(_NodeBase):
+    type: Literal["etf"]
+    ticker: str | None = None
+    exchange: str | None = None
+    tracks_index: str | None = None
+
+
+class RiskNode(_NodeBase):
+    type: Literal["risk"]
+
+
+class ReportNode(_NodeBase):
+    type: Literal["report"]
+    title: Text
+    date: dt.date
+    file: str | None = None
+
+
+Node = Annotated[
+    Union[DriverNode, SectorNode, CompanyNode, EtfNode, RiskNode, ReportNode],
+    Field(discriminator="type"),
+]
+
+
+class Edge(_Model):
+    """A typed edge with the claims that support it. Its key is (type, source, target)."""
+
+    type: Literal[
+        "drives", "member_of", "exposed_to", "tracks", "holds", "supplies", "operates", "threatens", "competes"
+    ]
+    source: Slug
+    target: Slug
+    claims: list[Claim] = Field(min_length=1)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return edge_key(self.type, self.source, self.target)
+
+
+def edge_key(type_: str, source: str, target: str) -> tuple[str, str, str]:
+    """The identity of an edge; undirected edges are keyed with their ends sorted."""
+    if not EDGE_RULES[type_].directed and target < source:
+        source, target = target, source
+    return (type_, source, target)
+
+
+class GraphData(_Model):
+    """The whole file: ``version``, ``nodes`` and ``edges``."""
+
+    version: Literal[1] = 1
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+
+
+assert set(EDGE_TYPES) == set(Edge.model_fields["type"].annotation.__args__), "edge table and model disagree"
+
+
+def current_claim(claims: list[Claim], as_of: dt.date | None = None) -> Claim | None:
+    """The latest claim (on or before ``as_of``); ties keep the later-listed claim.
+
+    >>> c1 = Claim(report="r1", date="2025-11-26", quote="a", stance="listed")
+    >>> c2 = Claim(report="r2", date="2025-12-03", quote="b", stance="recommended")
+    >>> current_claim([c1, c2]).stance, current_claim([c1, c2], dt.date(2025, 11, 30)).stance
+    ('recommended', 'listed')
+    """
+    best = None
+    for c in claims:
+        if as_of is not None and c.date > as_of:
+            continue
+        if best is None or c.date >= best.date:
+            best = c
+    return best

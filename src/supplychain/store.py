@@ -1,0 +1,411 @@
+"""YAML ⇄ models: load with positions, validate everything at once, dump canonically,
+save atomically under a lock.
+
+Loading takes the fast road (libyaml's C loader, garbage collector paused) and only when
+something is wrong parses the text a second time with :func:`yaml.compose` to map every
+error's key path back to a line of the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import gc
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import FileFormatError, GraphValidationError, Issue, LockedError
+from .names import normalize, ticker_keys
+from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, GraphData, edge_key
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int, first_line: int):
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The C loader, refusing duplicate mapping keys instead of keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise _DuplicateKey(key, line, seen[key])
+            except TypeError:  # unhashable key: let PyYAML report it
+                continue
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: Path | str) -> str:
+    """The file's text, or a one-line error for a missing, binary or non-UTF-8 file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileFormatError(str(path), 0, "file not found (pass --graph PATH or set SUPPLYCHAIN_GRAPH)") from None
+    except IsADirectoryError:
+        raise FileFormatError(str(path), 0, "is a directory, not a file") from None
+    except OSError as e:
+        raise FileFormatError(str(path), 0, f"cannot read: {e.strerror}") from None
+    if b"\x00" in raw[:8192]:
+        raise FileFormatError(str(path), 1, "binary file, expected UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise FileFormatError(str(path), line, "not valid UTF-8 text; save the file as UTF-8") from None
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text with the C loader; duplicate keys and syntax errors name the line."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the parse allocates millions of objects and no cycles: 2x faster
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except _DuplicateKey as e:
+        raise FileFormatError(
+            file, e.line, f"duplicate key {e.key!r} (first at line {e.first_line}); keep one of them"
+        ) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = e.problem or str(e)
+        raise FileFormatError(file, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as e:
+        raise FileFormatError(file, 0, f"invalid YAML: {e}") from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def load_data(path: Path | str) -> GraphData:
+    """Read, parse and validate a graph file; raise every problem at once.
+
+    >>> data = load_data("data/graph.yaml")  # doctest: +SKIP
+    """
+    file = str(path)
+    text = read_text(path)
+    return parse_graph_text(text, file)
+
+
+def parse_graph_text(text: str, file: str) -> GraphData:
+    """Validate graph YAML text (the file named ``file``) into :class:`GraphData`."""
+    raw = parse_yaml(text, file)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise FileFormatError(file, 1, "expected a mapping with 'nodes' and 'edges' at the top level")
+    issues: list[tuple[tuple, str]] = []
+    try:
+        gc.disable()
+        data = GraphData.model_validate(raw)
+    except ValidationError as e:
+        data = None
+        issues.extend(_pydantic_issues(e, raw))
+    finally:
+        gc.enable()
+    if data is not None:
+        issues.extend(check_references(data))
+    if issues:
+        raise GraphValidationError(locate(text, file, issues))
+    return data
+
+
+def _pydantic_issues(e: ValidationError, raw: dict) -> list[tuple[tuple, str]]:
+    out = []
+    for err in e.errors(include_url=False):
+        loc = list(err["loc"])
+        # discriminated unions put the tag into the location: nodes.3.company.ticker
+        if len(loc) >= 3 and loc[0] == "nodes" and isinstance(loc[1], int) and loc[2] in NODE_TYPES:
+            del loc[2]
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see the README's data model)"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown node type {err['input'].get('type')!r}; expected one of {', '.join(NODE_TYPES)}" if isinstance(err.get("input"), dict) else msg
+        elif err["type"] == "literal_error" and loc and loc[-1] == "type" and loc[0] == "edges":
+            msg = f"unknown edge type {err['input']!r}; expected one of {', '.join(EDGE_TYPES)}"
+        elif err["type"] == "string_pattern_mismatch":
+            msg = f"{err['input']!r} is not a valid id: use lowercase ASCII letters, digits and '-'"
+        elif "input" in err and not isinstance(err["input"], (dict, list)):
+            msg = f"{msg} (got {err['input']!r})"
+        out.append((tuple(loc), msg))
+    return out
+
+
+def check_references(data: GraphData) -> list[tuple[tuple, str]]:
+    """Checks pydantic cannot do alone: ids, references, endpoint types, name clashes.
+
+    Returns ``(key path, message)`` pairs; empty when the graph is consistent.
+    """
+    issues: list[tuple[tuple, str]] = []
+    by_id: dict[str, Any] = {}
+    for i, n in enumerate(data.nodes):
+        if n.id in by_id:
+            first = next(j for j, m in enumerate(data.nodes) if m.id == n.id)
+            issues.append((("nodes", i, "id"), f"duplicate id {n.id!r} (first used by nodes[{first}])"))
+        else:
+            by_id[n.id] = n
+    reports = {n.id for n in data.nodes if n.type == "report"}
+
+    # every name, alias and ticker must lead to one node
+    owner: dict[str, tuple[str, tuple]] = {}
+    for i, n in enumerate(data.nodes):
+        keys: list[tuple[str, tuple]] = [(normalize(n.id), ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
+        if n.name_en:
+            keys.append((normalize(n.name_en), ("nodes", i, "name_en")))
+        keys += [(normalize(a), ("nodes", i, "aliases", k)) for k, a in enumerate(n.aliases)]
+        for t, loc in _tickers(n, i):
+            keys.append((ticker_keys(t)[0], loc))
+        mine: set[str] = set()
+        for key, loc in keys:
+            if key in mine:
+                continue
+            mine.add(key)
+            if key in owner and owner[key][0] != n.id:
+                other = owner[key][0]
+                issues.append((loc, f"{key!r} already names node {other!r}; a name, alias or ticker must resolve to one node"))
+            else:
+                owner[key] = (n.id, loc)
+
+    for i, n in enumerate(data.nodes):
+        for k, m in enumerate(getattr(n, "metrics", ())):
+            if m.source.report not in reports:
+                issues.append((("nodes", i, "metrics", k, "source", "report"), _unknown(m.source.report, reports, "report")))
+
+    seen_edges: dict[tuple, int] = {}
+    ids = list(by_id)
+    for i, e in enumerate(data.edges):
+        rule = EDGE_RULES[e.type]
+        ok = True
+        for end, allowed in (("source", rule.sources), ("target", rule.targets)):
+            node_id = getattr(e, end)
+            node = by_id.get(node_id)
+            if node is None:
+                issues.append((("edges", i, end), _unknown(node_id, ids, "node")))
+                ok = False
+            elif node.type not in allowed:
+                issues.append(
+                    (
+                        ("edges", i, end),
+                        f"a {e.type} edge's {end} must be a {' or '.join(sorted(allowed))}, "
+                        f"but {node_id!r} is a {node.type}",
+                    )
+                )
+                ok = False
+        if ok and e.source == e.target:
+            issues.append((("edges", i, "target"), f"edge joins {e.source!r} to itself"))
+        key = edge_key(e.type, e.source, e.target)
+        if key in seen_edges:
+            issues.append((("edges", i), f"duplicate edge {e.type} {e.source} -> {e.target} (first at edges[{seen_edges[key]}]); merge their claims"))
+        else:
+            seen_edges[key] = i
+        for k, c in enumerate(e.claims):
+            if c.report not in reports:
+                issues.append((("edges", i, "claims", k, "report"), _unknown(c.report, reports, "report")))
+            if rule.stance and c.stance is None:
+                issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
+            if not rule.stance and c.stance is not None:
+                issues.append((("edges", i, "claims", k, "stance"), f"a {e.type} claim carries no stance; remove it"))
+    return issues
+
+
+def _tickers(node, i: int) -> Iterator[tuple[str, tuple]]:
+    if getattr(node, "ticker", None):
+        yield node.ticker, ("nodes", i, "ticker")
+    for k, listing in enumerate(getattr(node, "listings", ())):
+        yield listing.ticker, ("nodes", i, "listings", k, "ticker")
+
+
+def _unknown(value: str, known, what: str) -> str:
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return f"unknown {what} {value!r}{hint}"
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def format_path(path: tuple) -> str:
+    """``('edges', 3, 'claims', 0, 'date')`` → ``edges[3].claims[0].date``."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def locate(text: str, file: str, issues: list[tuple[tuple, str]]) -> list[Issue]:
+    """Turn (key path, message) pairs into :class:`Issue` objects with line numbers."""
+    lines = positions(text)
+    out = []
+    for path, msg in issues:
+        line = 0
+        for n in range(len(path), -1, -1):  # the deepest part of the path that exists
+            if path[:n] in lines:
+                line = lines[path[:n]]
+                break
+        out.append(Issue(file, line, format_path(path), msg))
+    return out
+
+
+def positions(text: str) -> dict[tuple, int]:
+    """Map every key path of a YAML document to its 1-based line."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[tuple, int] = {}
+    stack = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if node is None:
+            continue
+        out.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                p = path + (k.value,)
+                out[p] = k.start_mark.line + 1
+                if not isinstance(v, yaml.ScalarNode):
+                    stack.append((p, v))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                stack.append((path + (i,), v))
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _FlowList(list):
+    pass
+
+
+class _CanonicalDumper(_Dumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+_CanonicalDumper.add_representer(
+    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
+
+_TYPE_ORDER = {t: i for i, t in enumerate(NODE_TYPES)}
+_EDGE_ORDER = {t: i for i, t in enumerate(EDGE_TYPES)}
+
+
+def canonical(data: GraphData) -> dict:
+    """The plain, canonically ordered structure that :func:`dump_graph` writes.
+
+    Nodes are ordered by type then id, edges by type, source, target, claims by date then
+    report; defaults and empty lists are left out. The same graph always gives the same
+    bytes, so diffs show only what changed.
+    """
+    nodes = []
+    for n in sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id)):
+        d = n.model_dump(exclude_defaults=True)
+        d = {"id": d.pop("id"), "type": n.type, **d}
+        if "aliases" in d:
+            d["aliases"] = _FlowList(d["aliases"])
+        nodes.append(d)
+    edges = []
+    for e in sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target)):
+        claims = sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
+        edges.append(
+            {
+                "type": e.type,
+                "source": e.source,
+                "target": e.target,
+                "claims": [c.model_dump(exclude_defaults=True) for c in claims],
+            }
+        )
+    return {"version": data.version, "nodes": nodes, "edges": edges}
+
+
+HEADER = (
+    "# supplychain knowledge graph. Written canonically by `supplychain`; edit by hand if you\n"
+    "# like, then run `supplychain validate`. Data model: see README.md.\n"
+)
+
+
+def dump_graph(data: GraphData) -> str:
+    """Canonical YAML text of a graph (stable order and formatting)."""
+    body = yaml.dump(
+        canonical(data),
+        Dumper=_CanonicalDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100_000,
+        indent=2,
+    )
+    return HEADER + body
+
+
+@contextlib.contextmanager
+def graph_lock(path: Path | str) -> Iterator[None]:
+    """Hold the writer's lock of a graph file; a second writer is refused at once."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path) + ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError(
+            f"{path}: another supplychain process is writing this graph; wait for it to finish and run again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def save_graph(data: GraphData, path: Path | str) -> str:
+    """Validate ``data`` as the file it will become, then replace ``path`` atomically.
+
+    The text is parsed back and checked before anything touches the disk; it is written
+    to a temporary file beside the target, flushed to disk and renamed over it, so a
+    crash leaves either the old file or the new one. Returns the text written.
+    """
+    path = Path(path)
+    text = dump_graph(data)
+    parse_graph_text(text, str(path))
+    atomic_write(path, text)
+    return text
+
+
+def atomic_write(path: Path | str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file, fsync and rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
