@@ -1,0 +1,39 @@
+# supplychain: `make run` sets up and runs the main job; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SC     := $(BIN)/supplychain
+# Debian packages the browser tests and screenshots need (installed when missing)
+DEB_PACKAGES := chromium fonts-wqy-zenhei
+
+.PHONY: run test bench browser screenshot clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(SC) validate
+	$(SC) exposure 阿里云资本开支
+
+# Headless Chromium and a CJK font from Debian (no browser download: Playwright drives /usr/bin/chromium)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing $(DEB_PACKAGES) with apt-get"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; \
+	fi
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) output/*.html build src/*.egg-info .pytest_cache

@@ -1,0 +1,385 @@
+"""The ``supplychain`` command: thin adapters over the library, one call per command.
+
+Each command parses its arguments, calls one library function and prints the result
+as a table (default), JSON or CSV. Only :class:`~supplychain.errors.SupplyChainError`
+is caught: it becomes a one-line ``Error: …`` (one line per problem for validation) and
+a non-zero exit code. Heavy modules are imported inside the commands, so ``--help`` is
+instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Callable, Sequence
+
+FORMATS = ("table", "json", "csv")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return n
+
+
+def _graph(args):
+    from .graph import load_graph
+
+    return load_graph(args.graph)
+
+
+def _emit(args, text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_validate(args) -> int:
+    g = _graph(args)
+    counts = _counts(g)
+    claims = sum(len(e.claims) for e in g.edges)
+    kinds = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+    _emit(args, f"{g.path}: ok: {len(g.nodes)} nodes ({kinds}), {len(g.edges)} edges, {claims} claims")
+    return 0
+
+
+def _counts(g) -> dict[str, int]:
+    from .schema import NODE_TYPES
+
+    counts = dict.fromkeys(NODE_TYPES, 0)
+    for n in g.nodes.values():
+        counts[n.type] += 1
+    return counts
+
+
+def cmd_stats(args) -> int:
+    from . import render
+    from .schema import EDGE_TYPES
+
+    g = _graph(args)
+    edge_counts = dict.fromkeys(EDGE_TYPES, 0)
+    for e in g.edges:
+        edge_counts[e.type] += 1
+    dates = sorted(g.report_dates.values())
+    stats = {
+        "nodes": _counts(g),
+        "edges": edge_counts,
+        "claims": sum(len(e.claims) for e in g.edges),
+        "reports": len(dates),
+        "first_report": dates[0].isoformat() if dates else None,
+        "last_report": dates[-1].isoformat() if dates else None,
+    }
+    if args.format == "json":
+        _emit(args, render.to_json(stats))
+        return 0
+    rows = [("node", t, n) for t, n in stats["nodes"].items()] + [("edge", t, n) for t, n in edge_counts.items()]
+    rows += [("claims", "", stats["claims"]), ("reports", f"{stats['first_report']} .. {stats['last_report']}", len(dates))]
+    out = render.table(("kind", "type", "count"), rows) if args.format == "table" else render.to_csv(("kind", "type", "count"), rows)
+    _emit(args, out)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from . import render
+
+    g = _graph(args)
+    nodes = [n for n in g.data.nodes if not args.type or n.type in args.type]
+    rows = [render.node_summary(n) for n in nodes]
+    if args.format == "json":
+        _emit(args, render.to_json(rows))
+    else:
+        headers = ("id", "type", "name", "name_en", "ticker")
+        values = [[r[h] for h in headers] for r in rows]
+        _emit(args, render.table(headers, values) if args.format == "table" else render.to_csv(headers, values))
+    return 0
+
+
+def cmd_show(args) -> int:
+    from . import render
+
+    g = _graph(args)
+    node = g.resolve(args.node)
+    data = render.show_json(g, node)
+    if args.format == "json":
+        _emit(args, render.to_json(data))
+        return 0
+    if args.format == "csv":
+        headers = ("direction", "type", "other", "other_name", "stance", "report", "date", "claim_stance", "quote")
+        rows = [
+            (e["direction"], e["type"], e["other"]["id"], e["other"]["name"], e["stance"], c["report"], c["date"], c["stance"], c["quote"])
+            for e in data["edges"]
+            for c in e["claims"]
+        ]
+        _emit(args, render.to_csv(headers, rows))
+        return 0
+    _emit(args, _show_text(g, node, data))
+    return 0
+
+
+def _show_text(g, node, data) -> str:
+    from . import render
+
+    lines = [f"{node.name}  ({node.id}, {node.type})"]
+    skip = {"id", "type", "name", "edges", "metrics"}
+    for k, v in data.items():
+        if k in skip or v in (None, [], ""):
+            continue
+        if k == "aliases":
+            v = ", ".join(v)
+        elif k == "listings":
+            v = ", ".join(x["ticker"] + (f" ({x.get('note') or x.get('exchange')})" if x.get("note") or x.get("exchange") else "") for x in v)
+        lines.append(f"  {k}: {v}")
+    for m in getattr(node, "metrics", ()):
+        value = f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
+        yoy = f"{m.yoy:+g}% YoY" if m.yoy is not None else ""
+        lines.append(f"  metric: {m.name} {', '.join(x for x in (value, yoy, m.period or '') if x)}")
+        lines.append(f"          {m.source.report} ({m.source.date}): “{m.source.quote}”")
+    lines.append(f"edges ({len(data['edges'])}):")
+    for e in data["edges"]:
+        arrow = "→" if e["direction"] == "out" else "←"
+        stance = f" [{render.stance_label(e['stance'])}]" if e["stance"] else ""
+        lines.append(f"  {arrow} {e['type']} {e['other']['name']} ({e['other']['id']}){stance}")
+        history = [c for c in e["claims"] if c["stance"]]
+        if len(history) > 1:
+            lines.append("      stance history: " + " → ".join(f"{c['stance']} ({c['date']}, {c['report']})" for c in history))
+        for c in e["claims"]:
+            lines.append(f"      {c['date']} {c['report']}{' ' + c['stance'] if c['stance'] else ''}: “{c['quote']}”")
+    return "\n".join(lines)
+
+
+def cmd_search(args) -> int:
+    from . import render
+
+    g = _graph(args)
+    nodes = g.search(args.text, limit=args.top)
+    if not nodes:
+        from .errors import NodeNotFound
+
+        raise NodeNotFound(args.text, g.suggest(args.text))
+    rows = [render.node_summary(n) for n in nodes]
+    headers = ("id", "type", "name", "name_en", "ticker")
+    if args.format == "json":
+        _emit(args, render.to_json(rows))
+    else:
+        values = [[r[h] for h in headers] for r in rows]
+        _emit(args, render.table(headers, values) if args.format == "table" else render.to_csv(headers, values))
+    return 0
+
+
+def cmd_exposure(args) -> int:
+    from . import render
+    from .query import exposure
+
+    g = _graph(args)
+    report = exposure(
+        g,
+        args.driver,
+        depth=args.depth,
+        as_of=args.as_of,
+        types=args.type,
+        sectors=args.sector,
+        stances=args.stance,
+        top=args.top,
+    )
+    if args.format == "json":
+        _emit(args, render.to_json(render.exposure_json(report)))
+        return 0
+    headers = ("rank", "id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "report", "date", "quote")
+    rows = []
+    for i, r in enumerate(report.results, 1):
+        last = r.hops[-1].claim
+        rows.append(
+            (i, r.id, r.node.name, r.node.name_en, getattr(r.node, "ticker", None), r.node.type, f"{r.score:.4f}",
+             r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote)
+        )
+    if args.format == "csv":
+        _emit(args, render.to_csv(headers, rows))
+        return 0
+    d = report.driver
+    scope = f"claims dated on or before {report.as_of}" if report.as_of else "all claims"
+    lines = [f"Exposure to {d.name} ({d.name_en or d.id}): {len(report.results)} names, paths of at most {report.depth} hops, {scope}"]
+    if not report.results:
+        _emit(args, lines[0] + "\n(no exposed names)")
+        return 0
+    trows = [
+        (i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", r.node.type, render.stance_label(r.stance),
+         f"{r.score:.3f}", g.nodes[r.sector].name if r.sector else "")
+        for i, r in enumerate(report.results, 1)
+    ]
+    tab = render.table(("#", "name", "name_en", "ticker", "type", "stance", "score", "sector"), trows).split("\n")
+    lines += tab[:2]
+    for i, (row, r) in enumerate(zip(tab[2:], report.results)):
+        lines.append(row)
+        lines.append(f"      path: {render.path_names(g, r.path)}")
+        hops = r.hops if args.explain else r.hops[-1:]
+        if args.explain:
+            lines.append(f"      score: {r.explain()}")
+        for h in hops:
+            c = h.claim
+            lines.append(f"      {h.edge.type}: {c.report} ({c.date}) “{c.quote}”")
+    _emit(args, "\n".join(lines))
+    return 0
+
+
+def cmd_drivers(args) -> int:
+    from . import render
+    from .query import drivers
+
+    g = _graph(args)
+    node = g.resolve(args.company)
+    results = drivers(g, node.id, depth=args.depth, as_of=args.as_of)
+    if args.format == "json":
+        _emit(args, render.to_json(render.drivers_json(node, results)))
+        return 0
+    headers = ("type", "id", "name", "name_en", "score", "path")
+    rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path)) for r in results]
+    if args.format == "csv":
+        _emit(args, render.to_csv(headers, [(*row[:5], " > ".join(r.path)) for row, r in zip(rows, results)]))
+        return 0
+    head = f"Drivers and risks reaching {node.name} ({node.name_en or node.id}): {len(results)}"
+    _emit(args, head + "\n" + render.table(headers, rows, max_col=80) if results else head)
+    return 0
+
+
+def cmd_path(args) -> int:
+    from . import render
+    from .query import paths
+
+    g = _graph(args)
+    found = paths(g, args.a, args.b, depth=args.depth, limit=args.top)
+    if args.format == "json":
+        data = [
+            {"nodes": list(p.nodes), "hops": [[{"type": e.type, "source": e.source, "target": e.target} for e in hop] for hop in p.hops]}
+            for p in found
+        ]
+        _emit(args, render.to_json(data))
+    elif args.format == "csv":
+        _emit(args, render.to_csv(("rank", "length", "nodes"), [(i, len(p.hops), " > ".join(p.nodes)) for i, p in enumerate(found, 1)]))
+    else:
+        _emit(args, "\n".join(f"{i}. ({len(p.hops)} hops) {p.describe(g)}" for i, p in enumerate(found, 1)))
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every usage error
+        self.exit(2, f"Error: {message} (see `{self.prog} --help`)\n")
+
+
+def _formats(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="supplychain",
+        description="Query the AI-compute supply-chain knowledge graph: who is exposed to which driver, "
+        "through which sub-sector, how strongly, on what evidence.",
+    )
+    parser.add_argument(
+        "--graph", "-g", metavar="PATH", default=None,
+        help="graph file (default: $SUPPLYCHAIN_GRAPH or data/graph.yaml)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, func: Callable, help_: str, formats: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        if formats:
+            _formats(p)
+        return p
+
+    add("validate", cmd_validate, "check the graph file; print every problem with file:line", formats=False)
+    add("stats", cmd_stats, "count nodes, edges, claims and reports")
+    p = add("list", cmd_list, "list nodes (id, type, name, English name, ticker)")
+    p.add_argument("--type", "-t", action="append", choices=("driver", "sector", "company", "etf", "risk", "report"), help="only this node type (repeatable)")
+    p = add("show", cmd_show, "one node with its edges and every claim (the stance history)")
+    p.add_argument("node", help="id, name, English name, alias or ticker")
+    p = add("search", cmd_search, "find nodes whose names, aliases or tickers contain TEXT")
+    p.add_argument("text")
+    p.add_argument("--top", type=_positive, default=None, help="at most N results")
+
+    p = add("exposure", cmd_exposure, "names exposed to a driver (or sector), ranked, with path and evidence")
+    p.add_argument("driver", help="driver or sector: id, name, English name or alias (e.g. 阿里云资本开支)")
+    p.add_argument("--depth", type=_positive, default=4, help="longest path in hops (default 4)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--sector", action="append", metavar="SECTOR", help="only names reached through this sector (repeatable)")
+    p.add_argument("--stance", action="append", choices=("recommended", "beneficiary", "listed"), help="only this stance (repeatable)")
+    p.add_argument("--type", action="append", choices=("company", "etf"), help="only this node type (repeatable)")
+    p.add_argument("--top", type=_positive, metavar="N", help="the best N results")
+    p.add_argument("--explain", action="store_true", help="show how each score is made and the evidence of every hop")
+
+    p = add("drivers", cmd_drivers, "the drivers and risks that reach a company (reverse exposure)")
+    p.add_argument("company", help="company or ETF: id, name, English name, alias or ticker (e.g. 300308.SZ)")
+    p.add_argument("--depth", type=_positive, default=4, help="longest path in hops (default 4)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE")
+
+    p = add("path", cmd_path, "the typed paths between two nodes, shortest first")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--depth", type=_positive, default=6, help="longest path in hops (default 6)")
+    p.add_argument("--top", type=_positive, default=10, help="at most N paths (default 10)")
+
+    for register in _extensions():
+        register(sub, add)
+    return parser
+
+
+def _extensions() -> list[Callable]:
+    """Commands defined beside the features they drive (export, ingest, synth)."""
+    out = []
+    for module in EXTENSION_MODULES:
+        import importlib
+
+        out.append(importlib.import_module(module).register)
+    return out
+
+
+EXTENSION_MODULES: list[str] = ["supplychain.export.cli"]
+"""Modules with a ``register(subparsers, add)`` function adding their commands.
+They must import only the standard library at module level."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``supplychain`` console script; returns the exit code."""
+    import os
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.graph is None:
+        args.graph = os.environ.get("SUPPLYCHAIN_GRAPH") or "data/graph.yaml"
+    from .errors import GraphValidationError, SupplyChainError
+
+    try:
+        return args.func(args)
+    except GraphValidationError as e:
+        for issue in e.issues:
+            print(f"Error: {issue}", file=sys.stderr)
+        n = len(e.issues)
+        print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        return e.exit_code
+    except SupplyChainError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return e.exit_code
+    except BrokenPipeError:  # `supplychain list | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Exports: the interactive HTML page (:mod:`.html`) and formats for other engines (:mod:`.formats`)."""

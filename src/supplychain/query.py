@@ -1,0 +1,304 @@
+"""Queries: pure functions of a :class:`~supplychain.graph.Graph` that never change it.
+
+The exposure score
+------------------
+Exposure travels from a driver along the edges whose type carries it (the ``flow`` of
+:data:`~supplychain.schema.EDGE_RULES`). Each hop multiplies the score by its edge
+type's weight and, on edges whose claims carry a stance, by the weight of the current
+stance (:data:`~supplychain.schema.STANCE_WEIGHT`). A result's score is the best product
+over paths of at most ``depth`` hops, so it lies in (0, 1], and within one sector a
+recommended name always ranks above a beneficiary, which ranks above a listed name.
+
+Examples
+--------
+>>> from supplychain import load_graph
+>>> g = load_graph("data/graph.yaml")
+>>> r = exposure(g, "阿里云资本开支")
+>>> top = r.results[0]
+>>> top.stance, top.score, top.path[0]
+('recommended', 0.9, 'alibaba-capex')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .errors import NoPath, SupplyChainError
+from .graph import Graph
+from .schema import EDGE_RULES, EXPOSED_TYPES, STANCE_WEIGHT, STANCES, Claim, Edge, current_claim
+
+EXPOSURE_SOURCES = ("driver", "sector", "company")
+"""Node types an exposure query may start from."""
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: the edge walked and the claim it rests on."""
+
+    edge: Edge
+    start: str
+    end: str
+    weight: float
+    claim: Claim | None
+
+    @property
+    def stance(self) -> str | None:
+        return self.claim.stance if self.claim else None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A node reached from a query's origin: its score, best path and that path's hops."""
+
+    node: object
+    score: float
+    path: tuple[str, ...]
+    hops: tuple[Hop, ...]
+    stance: str | None = None
+    sector: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    def explain(self) -> str:
+        """The score as a product of its hop weights, e.g. ``drives 0.9 × member_of[recommended] 1.0 = 0.9``."""
+        parts = []
+        for h in self.hops:
+            rule = EDGE_RULES[h.edge.type]
+            if rule.stance and h.stance:
+                parts.append(f"{h.edge.type} {rule.weight:g}×{h.stance} {STANCE_WEIGHT[h.stance]:g}")
+            else:
+                parts.append(f"{h.edge.type} {rule.weight:g}")
+        return " × ".join(parts) + f" = {self.score:.4g}"
+
+
+@dataclass
+class ExposureReport:
+    """What :func:`exposure` returns: the driver and its exposed names, best first."""
+
+    driver: object
+    results: list[Reach] = field(default_factory=list)
+    depth: int = 4
+    as_of: dt.date | None = None
+
+
+def best_paths(
+    adjacency: dict[str, list[tuple[str, float, Edge]]], origin: str, depth: int
+) -> dict[str, tuple[float, tuple[tuple[str, float, Edge], ...]]]:
+    """Best-scoring path of at most ``depth`` hops from ``origin`` to every reachable node.
+
+    A layered dynamic programme: round ``k`` extends only the nodes whose score improved
+    in round ``k - 1``, so each edge is looked at no more than ``depth`` times. Weights
+    are ≤ 1, so a best path never needs a cycle; ties keep the shorter path.
+
+    >>> from supplychain.schema import Edge
+    >>> adj = {"a": [("b", 0.5, None), ("c", 0.9, None)], "c": [("b", 0.9, None)]}
+    >>> {k: round(v[0], 2) for k, v in best_paths(adj, "a", 2).items()}
+    {'a': 1.0, 'b': 0.81, 'c': 0.9}
+    >>> round(best_paths(adj, "a", 1)["b"][0], 2)
+    0.5
+    """
+    best: dict[str, tuple[float, tuple]] = {origin: (1.0, ())}
+    frontier = [origin]
+    for _ in range(depth):
+        improved: dict[str, None] = {}
+        for u in frontier:
+            score_u, steps_u = best[u]
+            for v, w, e in adjacency.get(u, ()):
+                s = score_u * w
+                if v not in best or s > best[v][0] + 1e-12:
+                    best[v] = (s, steps_u + ((u, w, e),))
+                    improved[v] = None
+        if not improved:
+            break
+        frontier = list(improved)
+    return best
+
+
+def _hops(steps, as_of) -> tuple[Hop, ...]:
+    out = []
+    for u, w, e in steps:
+        end = e.target if e.source == u else e.source
+        out.append(Hop(e, u, end, w, current_claim(e.claims, as_of)))
+    return tuple(out)
+
+
+def _reversed(hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
+    """The same walk read from its far end back to its origin."""
+    return tuple(Hop(h.edge, h.end, h.start, h.weight, h.claim) for h in reversed(hops))
+
+
+def _last_stance_and_sector(g: Graph, hops: tuple[Hop, ...]) -> tuple[str | None, str | None]:
+    """The stance of the last stance-bearing hop and the last sector the path went through."""
+    stance = sector = None
+    for h in hops:
+        if EDGE_RULES[h.edge.type].stance:
+            stance = h.stance
+        for nid in (h.start, h.end):
+            if g.nodes[nid].type == "sector":
+                sector = nid
+    return stance, sector
+
+
+def exposure(
+    g: Graph,
+    driver: str,
+    *,
+    depth: int = 4,
+    as_of: dt.date | None = None,
+    types: Iterable[str] | None = None,
+    sectors: Iterable[str] | None = None,
+    stances: Iterable[str] | None = None,
+    top: int | None = None,
+) -> ExposureReport:
+    """Every company and ETF exposed to ``driver`` with score, stance, best path, evidence.
+
+    Parameters
+    ----------
+    g : Graph
+    driver : str
+        A driver, sector or company, by any name, alias, id or ticker.
+    depth : int
+        Longest path followed, in hops.
+    as_of : date, optional
+        See the graph as it was: only claims dated on or before this day count.
+    types, sectors, stances : optional
+        Keep only results of these node types, reached through these sectors (any
+        name), or with these stances.
+    top : int, optional
+        Keep the best ``top`` results.
+
+    Results are ordered by score, then stance (recommended first), then sector, then id.
+    """
+    if depth < 1:
+        raise SupplyChainError(f"depth must be at least 1 (got {depth})")
+    origin = g.resolve(driver, types=EXPOSURE_SOURCES)
+    wanted_types = set(types) if types else set(EXPOSED_TYPES)
+    bad = wanted_types - set(EXPOSED_TYPES)
+    if bad:
+        raise SupplyChainError(f"--type must be company or etf (got {', '.join(sorted(bad))})")
+    wanted_stances = set(stances) if stances else None
+    if wanted_stances and wanted_stances - set(STANCES):
+        raise SupplyChainError(
+            f"unknown stance {', '.join(sorted(wanted_stances - set(STANCES)))}; use {', '.join(STANCES)}"
+        )
+    wanted_sectors = {g.resolve(s, types=("sector",)).id for s in sectors} if sectors else None
+
+    best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
+    results = []
+    for node_id, (score, steps) in best.items():
+        node = g.nodes[node_id]
+        if node_id == origin.id or node.type not in wanted_types:
+            continue
+        hops = _hops(steps, as_of)
+        stance, sector = _last_stance_and_sector(g, hops)
+        if wanted_stances and stance not in wanted_stances:
+            continue
+        path = (origin.id,) + tuple(h.end for h in hops)
+        if wanted_sectors and not wanted_sectors & set(path):
+            continue
+        results.append(Reach(node, round(score, 6), path, hops, stance, sector))
+    rank = {s: i for i, s in enumerate(STANCES)}
+    results.sort(key=lambda r: (-r.score, rank.get(r.stance, len(rank)), r.sector or "", r.id))
+    if top is not None:
+        results = results[:top]
+    return ExposureReport(origin, results, depth, as_of)
+
+
+def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = None) -> list[Reach]:
+    """The drivers and risks that reach a node, each with its best path *to* the node.
+
+    Drivers are found by walking the exposure flow backwards; a risk reaches the node when
+    it threatens the node itself or anything upstream of it (a driver or sector on one of
+    those paths). The score of a driver is its exposure score for this node; a risk
+    carries the score of what it threatens.
+
+    >>> from supplychain import load_graph
+    >>> g = load_graph("data/graph.yaml")
+    >>> [r.id for r in drivers(g, "中际旭创") if r.node.type == "risk"][:2]
+    ['risk-capex-sustainability', 'risk-ai-slowdown']
+    """
+    target = g.resolve(company)
+    forward = g.flow_adjacency(as_of)
+    backward: dict[str, list[tuple[str, float, Edge]]] = {}
+    for u, outs in forward.items():
+        for v, w, e in outs:
+            backward.setdefault(v, []).append((u, w, e))
+    best = best_paths(backward, target.id, depth)
+
+    out: list[Reach] = []
+    upstream: dict[str, tuple[Hop, ...]] = {}
+    for node_id, (score, steps) in best.items():
+        upstream[node_id] = hops = _reversed(_hops(steps, as_of))
+        if g.nodes[node_id].type == "driver":
+            path = (node_id,) + tuple(h.end for h in hops)
+            out.append(Reach(g.nodes[node_id], round(score, 6), path, hops, *_last_stance_and_sector(g, hops)))
+
+    risks: dict[str, Reach] = {}
+    for reached_id, (score, _) in best.items():
+        for e in g.in_edges(reached_id):
+            claim = current_claim(e.claims, as_of) if e.type == "threatens" else None
+            if claim is None:
+                continue
+            hops = (Hop(e, e.source, reached_id, 1.0, claim),) + upstream[reached_id]
+            path = (e.source,) + tuple(h.end for h in hops)
+            prev = risks.get(e.source)
+            if prev is None or score > prev.score + 1e-12:
+                risks[e.source] = Reach(g.nodes[e.source], round(score, 6), path, hops)
+    out += risks.values()
+    order = {"driver": 0, "risk": 1}
+    out.sort(key=lambda r: (order[r.node.type], -r.score, len(r.path), r.id))
+    return out
+
+
+@dataclass(frozen=True)
+class TypedPath:
+    """A path between two nodes: the node ids and, per hop, the edges joining them."""
+
+    nodes: tuple[str, ...]
+    hops: tuple[tuple[Edge, ...], ...]
+
+    def describe(self, g: Graph) -> str:
+        parts = [g.nodes[self.nodes[0]].name]
+        for (a, b), edges in zip(itertools.pairwise(self.nodes), self.hops):
+            labels = []
+            for e in edges:
+                arrow = "->" if e.source == a else "<-"
+                labels.append(f"{arrow}{e.type}{arrow}" if arrow == "->" else f"<-{e.type}<-")
+            parts.append(f" {'|'.join(labels)} {g.nodes[b].name}")
+        return "".join(parts)
+
+
+def paths(g: Graph, a: str, b: str, *, depth: int = 6, limit: int = 20) -> list[TypedPath]:
+    """The shortest typed paths between two nodes, ignoring edge direction.
+
+    Up to ``limit`` simple paths of at most ``depth`` hops, shortest first; raises
+    :class:`NoPath` when there is none.
+    """
+    import networkx as nx
+
+    start, end = g.resolve(a), g.resolve(b)
+    if start.id == end.id:
+        raise SupplyChainError(f"{a!r} and {b!r} are the same node ({start.id})")
+    U = nx.Graph()
+    for e in g.edges:
+        if U.has_edge(e.source, e.target):
+            U[e.source][e.target]["edges"].append(e)
+        else:
+            U.add_edge(e.source, e.target, edges=[e])
+    out: list[TypedPath] = []
+    try:
+        for nodes in nx.shortest_simple_paths(U, start.id, end.id):
+            if len(nodes) - 1 > depth or len(out) >= limit:
+                break
+            hops = tuple(tuple(U[x][y]["edges"]) for x, y in itertools.pairwise(nodes))
+            out.append(TypedPath(tuple(nodes), hops))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        pass
+    if not out:
+        raise NoPath(f"no path joins {start.name} ({start.id}) and {end.name} ({end.id}) within {depth} hops")
+    return out

@@ -1,0 +1,165 @@
+"""Output: the JSON contract of the query commands, CSV rows, and terminal tables.
+
+The dictionaries built here are the documented, stable JSON output of ``exposure``,
+``drivers``, ``list`` and ``show`` (see the README, "JSON contract"). Keys may be added;
+none is renamed or removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Any, Iterable, Sequence
+
+from .schema import EDGE_RULES, STANCE_LABELS, current_claim
+
+
+def evidence(hop) -> dict[str, Any]:
+    """The evidence of one hop: the claim's report, date and quote, and the edge."""
+    c = hop.claim
+    return {
+        "report": c.report if c else None,
+        "date": c.date.isoformat() if c else None,
+        "quote": c.quote if c else None,
+        "type": hop.edge.type,
+        "source": hop.edge.source,
+        "target": hop.edge.target,
+    }
+
+
+def node_summary(node) -> dict[str, Any]:
+    """``id``, ``type``, ``name``, ``name_en``, ``ticker``: the fields every listing has."""
+    return {
+        "id": node.id,
+        "type": node.type,
+        "name": node.name,
+        "name_en": node.name_en,
+        "ticker": getattr(node, "ticker", None),
+    }
+
+
+def reach_json(r) -> dict[str, Any]:
+    """One result of ``exposure`` or ``drivers``."""
+    return {
+        "id": r.node.id,
+        "name": r.node.name,
+        "name_en": r.node.name_en,
+        "ticker": getattr(r.node, "ticker", None),
+        "type": r.node.type,
+        "score": round(r.score, 4),
+        "stance": r.stance,
+        "sector": r.sector,
+        "path": list(r.path),
+        "evidence": [evidence(h) for h in r.hops],
+        "explain": r.explain(),
+    }
+
+
+def exposure_json(report) -> dict[str, Any]:
+    return {
+        "driver": {"id": report.driver.id, "name": report.driver.name},
+        "depth": report.depth,
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "results": [reach_json(r) for r in report.results],
+    }
+
+
+def drivers_json(node, results) -> dict[str, Any]:
+    return {"node": {"id": node.id, "name": node.name}, "results": [reach_json(r) for r in results]}
+
+
+def node_json(node) -> dict[str, Any]:
+    """Every field of a node, ``id`` and ``type`` first, dates as ISO strings."""
+    d = node.model_dump(mode="json", exclude_none=True)
+    return {**node_summary(node), **d}
+
+
+def claim_json(c) -> dict[str, Any]:
+    return {"report": c.report, "date": c.date.isoformat(), "stance": c.stance, "quote": c.quote}
+
+
+def show_json(g, node) -> dict[str, Any]:
+    """The node with its edges, each edge with its claims (the stance history) in date order."""
+    edges = []
+    for e in g.edges_of(node.id):
+        other_id = e.target if e.source == node.id else e.source
+        other = g.nodes[other_id]
+        current = current_claim(e.claims)
+        edges.append(
+            {
+                "type": e.type,
+                "direction": "out" if e.source == node.id else "in",
+                "source": e.source,
+                "target": e.target,
+                "other": {"id": other.id, "type": other.type, "name": other.name},
+                "stance": current.stance if current else None,
+                "claims": [claim_json(c) for c in sorted(e.claims, key=lambda c: c.date)],
+            }
+        )
+    return {**node_json(node), "edges": edges}
+
+
+# --------------------------------------------------------------------------- text
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal: East Asian wide and full-width count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1) for ch in text)
+
+
+def pad(text: str, cols: int) -> str:
+    return text + " " * max(0, cols - width(text))
+
+
+def clip(text: str, cols: int) -> str:
+    """Cut ``text`` to at most ``cols`` columns, marking the cut with an ellipsis."""
+    if width(text) <= cols:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = width(ch)
+        if used + w > cols - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], max_col: int = 48) -> str:
+    """A plain text table whose columns line up with CJK text in a terminal."""
+    cells = [[clip("" if v is None else str(v), max_col) for v in row] for row in rows]
+    widths = [width(h) for h in headers]
+    for row in cells:
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], width(v))
+    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(pad(v, w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+def stance_label(stance: str | None) -> str:
+    """``recommended`` → ``recommended 推荐``; ``None`` → ``""``."""
+    return f"{stance} {STANCE_LABELS[stance]}" if stance else ""
+
+
+def path_names(g, path: Sequence[str]) -> str:
+    return " → ".join(g.nodes[p].name for p in path)
+
+
+def edge_label(edge_type: str) -> str:
+    return EDGE_RULES[edge_type].label
