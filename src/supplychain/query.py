@@ -263,13 +263,11 @@ class TypedPath:
     hops: tuple[tuple[Edge, ...], ...]
 
     def describe(self, g: Graph) -> str:
+        """``中际旭创 —member_of→ 光通信模块与器件 ←drives— 阿里云资本开支``: arrows follow the edges."""
         parts = [g.nodes[self.nodes[0]].name]
         for (a, b), edges in zip(itertools.pairwise(self.nodes), self.hops):
-            labels = []
-            for e in edges:
-                arrow = "->" if e.source == a else "<-"
-                labels.append(f"{arrow}{e.type}{arrow}" if arrow == "->" else f"<-{e.type}<-")
-            parts.append(f" {'|'.join(labels)} {g.nodes[b].name}")
+            labels = [f"—{e.type}→" if e.source == a else f"←{e.type}—" for e in edges]
+            parts.append(f" {' | '.join(labels)} {g.nodes[b].name}")
         return "".join(parts)
 
 

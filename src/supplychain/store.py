@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue, LockedError
 from .names import normalize, ticker_keys
-from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, GraphData, edge_key
+from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -33,7 +33,16 @@ class _DuplicateKey(Exception):
 
 
 class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The C loader, refusing duplicate mapping keys instead of keeping the last one."""
+    """The C loader, refusing duplicate mapping keys instead of keeping the last one.
+
+    Dates stay strings here (no implicit timestamps): pydantic parses them, so a bad
+    date like ``2025-13-40`` is reported with its line like any other invalid value.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    }
 
     def construct_mapping(self, node, deep=False):  # noqa: D102
         seen: dict[Any, int] = {}
@@ -112,22 +121,45 @@ def parse_graph_text(text: str, file: str) -> GraphData:
     if not isinstance(raw, dict):
         raise FileFormatError(file, 1, "expected a mapping with 'nodes' and 'edges' at the top level")
     issues: list[tuple[tuple, str]] = []
+    gc.disable()
     try:
-        gc.disable()
         data = GraphData.model_validate(raw)
     except ValidationError as e:
         data = None
-        issues.extend(_pydantic_issues(e, raw))
+        issues.extend(_pydantic_issues(e))
     finally:
         gc.enable()
     if data is not None:
-        issues.extend(check_references(data))
+        issues.extend(check_references(list(enumerate(data.nodes)), list(enumerate(data.edges))))
+    else:
+        issues.extend(_check_valid_part(raw))
     if issues:
         raise GraphValidationError(locate(text, file, issues))
     return data
 
 
-def _pydantic_issues(e: ValidationError, raw: dict) -> list[tuple[tuple, str]]:
+def _check_valid_part(raw: dict) -> list[tuple[tuple, str]]:
+    """Reference checks over the elements that did validate, so that one bad field does
+    not hide the other problems of the file. Ids of invalid nodes count as known."""
+    nodes, edges, invalid_ids = [], [], set()
+    raw_nodes = raw.get("nodes") if isinstance(raw.get("nodes"), list) else []
+    raw_edges = raw.get("edges") if isinstance(raw.get("edges"), list) else []
+    node_adapter = TypeAdapter(Node)
+    for i, item in enumerate(raw_nodes):
+        try:
+            nodes.append((i, node_adapter.validate_python(item)))
+        except ValidationError:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                invalid_ids.add(item["id"])
+    for i, item in enumerate(raw_edges):
+        try:
+            edges.append((i, Edge.model_validate(item)))
+        except ValidationError:
+            pass
+    return check_references(nodes, edges, invalid_ids)
+
+
+def _pydantic_issues(e: ValidationError) -> list[tuple[tuple, str]]:
     out = []
     for err in e.errors(include_url=False):
         loc = list(err["loc"])
@@ -149,24 +181,29 @@ def _pydantic_issues(e: ValidationError, raw: dict) -> list[tuple[tuple, str]]:
     return out
 
 
-def check_references(data: GraphData) -> list[tuple[tuple, str]]:
+def check_references(
+    nodes: list[tuple[int, Any]], edges: list[tuple[int, Any]], invalid_ids: set[str] = frozenset()
+) -> list[tuple[tuple, str]]:
     """Checks pydantic cannot do alone: ids, references, endpoint types, name clashes.
 
+    ``nodes`` and ``edges`` are (index in the file, model) pairs; ``invalid_ids`` are ids
+    of nodes that failed validation (references to them are not reported again).
     Returns ``(key path, message)`` pairs; empty when the graph is consistent.
     """
     issues: list[tuple[tuple, str]] = []
     by_id: dict[str, Any] = {}
-    for i, n in enumerate(data.nodes):
+    first_index: dict[str, int] = {}
+    for i, n in nodes:
         if n.id in by_id:
-            first = next(j for j, m in enumerate(data.nodes) if m.id == n.id)
-            issues.append((("nodes", i, "id"), f"duplicate id {n.id!r} (first used by nodes[{first}])"))
+            issues.append((("nodes", i, "id"), f"duplicate id {n.id!r} (first used by nodes[{first_index[n.id]}])"))
         else:
             by_id[n.id] = n
-    reports = {n.id for n in data.nodes if n.type == "report"}
+            first_index[n.id] = i
+    reports = {n.id for _, n in nodes if n.type == "report"} | set(invalid_ids)
 
     # every name, alias and ticker must lead to one node
     owner: dict[str, tuple[str, tuple]] = {}
-    for i, n in enumerate(data.nodes):
+    for i, n in nodes:
         keys: list[tuple[str, tuple]] = [(normalize(n.id), ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
         if n.name_en:
             keys.append((normalize(n.name_en), ("nodes", i, "name_en")))
@@ -184,20 +221,22 @@ def check_references(data: GraphData) -> list[tuple[tuple, str]]:
             else:
                 owner[key] = (n.id, loc)
 
-    for i, n in enumerate(data.nodes):
+    for i, n in nodes:
         for k, m in enumerate(getattr(n, "metrics", ())):
             if m.source.report not in reports:
                 issues.append((("nodes", i, "metrics", k, "source", "report"), _unknown(m.source.report, reports, "report")))
 
     seen_edges: dict[tuple, int] = {}
     ids = list(by_id)
-    for i, e in enumerate(data.edges):
+    for i, e in edges:
         rule = EDGE_RULES[e.type]
         ok = True
         for end, allowed in (("source", rule.sources), ("target", rule.targets)):
             node_id = getattr(e, end)
             node = by_id.get(node_id)
-            if node is None:
+            if node is None and node_id in invalid_ids:
+                ok = False
+            elif node is None:
                 issues.append((("edges", i, end), _unknown(node_id, ids, "node")))
                 ok = False
             elif node.type not in allowed:
