@@ -133,11 +133,12 @@ def _reversed(hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
 
 
 def _last_stance_and_sector(g: Graph, hops: tuple[Hop, ...]) -> tuple[str | None, str | None]:
-    """The stance of the last stance-bearing hop and the last sector the path went through."""
-    stance = sector = None
+    """The result's own stance (that of the last hop, when its edge type carries one:
+    an ETF reached through a holding has none) and the last sector the path went through."""
+    last = hops[-1] if hops else None
+    stance = last.stance if last and EDGE_RULES[last.edge.type].stance else None
+    sector = None
     for h in hops:
-        if EDGE_RULES[h.edge.type].stance:
-            stance = h.stance
         for nid in (h.start, h.end):
             if g.nodes[nid].type == "sector":
                 sector = nid
