@@ -221,7 +221,7 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     >>> from supplychain import load_graph
     >>> g = load_graph("data/graph.yaml")
     >>> [r.id for r in drivers(g, "中际旭创") if r.node.type == "risk"][:2]
-    ['risk-capex-sustainability', 'risk-ai-slowdown']
+    ['risk-supply-chain', 'risk-capex-sustainability']
     """
     target = g.resolve(company)
     forward = g.flow_adjacency(as_of)
