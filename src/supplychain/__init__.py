@@ -5,7 +5,7 @@ The public API:
 >>> from supplychain import load_graph, exposure
 >>> g = load_graph("data/graph.yaml")
 >>> [r.node.name for r in exposure(g, "Alibaba Cloud capex", stances=["recommended"]).results][:3]
-['中兴通讯', '中际旭创', '亨通光电']
+['欧陆通', '奥飞数据', '宝信软件']
 """
 
 # Names are imported on first use so that `supplychain --help` starts without loading
