@@ -102,7 +102,7 @@ def test_exposure_csv(capsys):
 
 def test_exposure_explain(capsys):
     _, out, _ = run(capsys, "exposure", "capex", "--top", "1", "--explain")
-    assert "      score: drives 0.9 × member_of 1×recommended 1 = 0.9" in out.splitlines()
+    assert "      score: drives 0.9 × member_of 1 × recommended 1 = 0.9" in out.splitlines()
     assert out.count("      drives: industry-research-2025-11-26") == 1
 
 

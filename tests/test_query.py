@@ -70,7 +70,7 @@ def test_exposure_result_carries_path_and_evidence(graph):
     r = next(r for r in exposure(graph, "capex").results if r.id == "innolight")
     assert r.path == ("alibaba-capex", "optical-modules", "innolight")
     assert r.score == pytest.approx(0.9)
-    assert r.explain() == "drives 0.9 × member_of 1×recommended 1 = 0.9"
+    assert r.explain() == "drives 0.9 × member_of 1 × recommended 1 = 0.9"
     quote = r.hops[-1].claim.quote
     assert quote.startswith("光通信模块与器件：中际旭创") and r.hops[-1].claim.date == dt.date(2025, 11, 26)
 

@@ -210,7 +210,7 @@ def cmd_exposure(args) -> int:
         return 0
     d = report.driver
     scope = f"claims dated on or before {report.as_of}" if report.as_of else "all claims"
-    lines = [f"Exposure to {d.name} ({d.name_en or d.id}): {len(report.results)} names, paths of at most {report.depth} hops, {scope}"]
+    lines = [f"Exposure to {d.name} ({d.name_en or d.id}): {len(report.results)} name{'' if len(report.results) == 1 else 's'}, paths of at most {report.depth} hops, {scope}"]
     if not report.results:
         _emit(args, lines[0] + "\n(no exposed names)")
         return 0
@@ -351,7 +351,7 @@ def _extensions() -> list[Callable]:
     return out
 
 
-EXTENSION_MODULES: list[str] = ["supplychain.export.cli"]
+EXTENSION_MODULES: list[str] = ["supplychain.export.cli", "supplychain.synth"]
 """Modules with a ``register(subparsers, add)`` function adding their commands.
 They must import only the standard library at module level."""
 

@@ -65,12 +65,12 @@ class Reach:
         return self.node.id
 
     def explain(self) -> str:
-        """The score as a product of its hop weights, e.g. ``drives 0.9 × member_of[recommended] 1.0 = 0.9``."""
+        """The score as a product of its hop weights, e.g. ``drives 0.9 × member_of 1 × recommended 1 = 0.9``."""
         parts = []
         for h in self.hops:
             rule = EDGE_RULES[h.edge.type]
             if rule.stance and h.stance:
-                parts.append(f"{h.edge.type} {rule.weight:g}×{h.stance} {STANCE_WEIGHT[h.stance]:g}")
+                parts.append(f"{h.edge.type} {rule.weight:g} × {h.stance} {STANCE_WEIGHT[h.stance]:g}")
             else:
                 parts.append(f"{h.edge.type} {rule.weight:g}")
         return " × ".join(parts) + f" = {self.score:.4g}"
