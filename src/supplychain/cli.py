@@ -40,7 +40,7 @@ def _graph(args):
     return load_graph(args.graph)
 
 
-def _emit(args, text: str) -> None:
+def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -52,7 +52,7 @@ def cmd_validate(args) -> int:
     counts = _counts(g)
     claims = sum(len(e.claims) for e in g.edges)
     kinds = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
-    _emit(args, f"{g.path}: ok: {len(g.nodes)} nodes ({kinds}), {len(g.edges)} edges, {claims} claims")
+    _emit(f"{g.path}: ok: {len(g.nodes)} nodes ({kinds}), {len(g.edges)} edges, {claims} claims")
     return 0
 
 
@@ -83,12 +83,12 @@ def cmd_stats(args) -> int:
         "last_report": dates[-1].isoformat() if dates else None,
     }
     if args.format == "json":
-        _emit(args, render.to_json(stats))
+        _emit(render.to_json(stats))
         return 0
     rows = [("node", t, n) for t, n in stats["nodes"].items()] + [("edge", t, n) for t, n in edge_counts.items()]
     rows += [("claims", "", stats["claims"]), ("reports", f"{stats['first_report']} .. {stats['last_report']}", len(dates))]
     out = render.table(("kind", "type", "count"), rows) if args.format == "table" else render.to_csv(("kind", "type", "count"), rows)
-    _emit(args, out)
+    _emit(out)
     return 0
 
 
@@ -99,11 +99,11 @@ def cmd_list(args) -> int:
     nodes = [n for n in g.data.nodes if not args.type or n.type in args.type]
     rows = [render.node_summary(n) for n in nodes]
     if args.format == "json":
-        _emit(args, render.to_json(rows))
+        _emit(render.to_json(rows))
     else:
         headers = ("id", "type", "name", "name_en", "ticker")
         values = [[r[h] for h in headers] for r in rows]
-        _emit(args, render.table(headers, values) if args.format == "table" else render.to_csv(headers, values))
+        _emit(render.table(headers, values) if args.format == "table" else render.to_csv(headers, values))
     return 0
 
 
@@ -114,7 +114,7 @@ def cmd_show(args) -> int:
     node = g.resolve(args.node)
     data = render.show_json(g, node)
     if args.format == "json":
-        _emit(args, render.to_json(data))
+        _emit(render.to_json(data))
         return 0
     if args.format == "csv":
         headers = ("direction", "type", "other", "other_name", "stance", "report", "date", "claim_stance", "quote")
@@ -123,9 +123,9 @@ def cmd_show(args) -> int:
             for e in data["edges"]
             for c in e["claims"]
         ]
-        _emit(args, render.to_csv(headers, rows))
+        _emit(render.to_csv(headers, rows))
         return 0
-    _emit(args, _show_text(g, node, data))
+    _emit(_show_text(g, node, data))
     return 0
 
 
@@ -172,10 +172,10 @@ def cmd_search(args) -> int:
     rows = [render.node_summary(n) for n in nodes]
     headers = ("id", "type", "name", "name_en", "ticker")
     if args.format == "json":
-        _emit(args, render.to_json(rows))
+        _emit(render.to_json(rows))
     else:
         values = [[r[h] for h in headers] for r in rows]
-        _emit(args, render.table(headers, values) if args.format == "table" else render.to_csv(headers, values))
+        _emit(render.table(headers, values) if args.format == "table" else render.to_csv(headers, values))
     return 0
 
 
@@ -195,7 +195,7 @@ def cmd_exposure(args) -> int:
         top=args.top,
     )
     if args.format == "json":
-        _emit(args, render.to_json(render.exposure_json(report)))
+        _emit(render.to_json(render.exposure_json(report)))
         return 0
     headers = ("rank", "id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "report", "date", "quote")
     rows = []
@@ -206,13 +206,13 @@ def cmd_exposure(args) -> int:
              r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote)
         )
     if args.format == "csv":
-        _emit(args, render.to_csv(headers, rows))
+        _emit(render.to_csv(headers, rows))
         return 0
     d = report.driver
     scope = f"claims dated on or before {report.as_of}" if report.as_of else "all claims"
     lines = [f"Exposure to {d.name} ({d.name_en or d.id}): {len(report.results)} name{'' if len(report.results) == 1 else 's'}, paths of at most {report.depth} hops, {scope}"]
     if not report.results:
-        _emit(args, lines[0] + "\n(no exposed names)")
+        _emit(lines[0] + "\n(no exposed names)")
         return 0
     trows = [
         (i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", r.node.type, render.stance_label(r.stance),
@@ -230,7 +230,7 @@ def cmd_exposure(args) -> int:
         for h in hops:
             c = h.claim
             lines.append(f"      {h.edge.type}: {c.report} ({c.date}) “{c.quote}”")
-    _emit(args, "\n".join(lines))
+    _emit("\n".join(lines))
     return 0
 
 
@@ -242,15 +242,15 @@ def cmd_drivers(args) -> int:
     node = g.resolve(args.company)
     results = drivers(g, node.id, depth=args.depth, as_of=args.as_of)
     if args.format == "json":
-        _emit(args, render.to_json(render.drivers_json(node, results)))
+        _emit(render.to_json(render.drivers_json(node, results)))
         return 0
     headers = ("type", "id", "name", "name_en", "score", "path")
     rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path)) for r in results]
     if args.format == "csv":
-        _emit(args, render.to_csv(headers, [(*row[:5], " > ".join(r.path)) for row, r in zip(rows, results)]))
+        _emit(render.to_csv(headers, [(*row[:5], " > ".join(r.path)) for row, r in zip(rows, results)]))
         return 0
     head = f"Drivers and risks reaching {node.name} ({node.name_en or node.id}): {len(results)}"
-    _emit(args, head + "\n" + render.table(headers, rows, max_col=80) if results else head)
+    _emit(head + "\n" + render.table(headers, rows, max_col=80) if results else head)
     return 0
 
 
@@ -265,11 +265,11 @@ def cmd_path(args) -> int:
             {"nodes": list(p.nodes), "hops": [[{"type": e.type, "source": e.source, "target": e.target} for e in hop] for hop in p.hops]}
             for p in found
         ]
-        _emit(args, render.to_json(data))
+        _emit(render.to_json(data))
     elif args.format == "csv":
-        _emit(args, render.to_csv(("rank", "length", "nodes"), [(i, len(p.hops), " > ".join(p.nodes)) for i, p in enumerate(found, 1)]))
+        _emit(render.to_csv(("rank", "length", "nodes"), [(i, len(p.hops), " > ".join(p.nodes)) for i, p in enumerate(found, 1)]))
     else:
-        _emit(args, "\n".join(f"{i}. ({len(p.hops)} hops) {p.describe(g)}" for i, p in enumerate(found, 1)))
+        _emit("\n".join(f"{i}. ({len(p.hops)} hops) {p.describe(g)}" for i, p in enumerate(found, 1)))
     return 0
 
 

@@ -13,7 +13,7 @@ import json
 import unicodedata
 from typing import Any, Iterable, Sequence
 
-from .schema import EDGE_RULES, STANCE_LABELS, current_claim
+from .schema import STANCE_LABELS, current_claim
 
 
 def evidence(hop) -> dict[str, Any]:
@@ -159,7 +159,3 @@ def stance_label(stance: str | None) -> str:
 
 def path_names(g, path: Sequence[str]) -> str:
     return " → ".join(g.nodes[p].name for p in path)
-
-
-def edge_label(edge_type: str) -> str:
-    return EDGE_RULES[edge_type].label
