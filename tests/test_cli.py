@@ -47,6 +47,7 @@ def test_exposure_table_shows_rank_path_and_quote(capsys):
     quote = "“光通信模块与器件：中际旭创、新易盛、源杰科技、华工科技、天孚通信、中天科技、亨通光电（推荐）；仕佳光子、长光华芯、永鼎股份等（受益）”"
     assert out.splitlines() == [
         "Exposure to 阿里云资本开支 (Alibaba Cloud capex): 2 names, paths of at most 4 hops, all claims",
+        "  资本开支 315.01 亿元, +80.1% YoY, FY2026Q2 (industry-research-2025-11-26)",
         "#  name      name_en                  ticker     type     stance            score  sector",
         "-  --------  -----------------------  ---------  -------  ----------------  -----  ----------------",
         "1  新易盛    Eoptolink                300502.SZ  company  recommended 推荐  0.900  光通信模块与器件",
@@ -64,7 +65,9 @@ def test_exposure_table_columns_line_up_with_cjk(capsys):
     from supplychain.render import width
 
     _, out, _ = run(capsys, "exposure", "capex")
-    rows = [line for line in out.splitlines()[1:] if not line.startswith("      ")]
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("#  "))
+    rows = [line for line in lines[start:] if not line.startswith("      ")]
     header, body = rows[0], rows[2:]
     assert len(body) == 49
     for column in ("score", "sector"):
