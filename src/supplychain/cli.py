@@ -145,6 +145,11 @@ def _show_text(g, node, data) -> str:
     for m in getattr(node, "metrics", ()):
         lines.append(f"  metric: {_metric_text(m)}")
         lines.append(f"          {m.source.report} ({m.source.date}): “{m.source.quote}”")
+    if node.type == "report":
+        claims = sum(1 for e in g.edges for c in e.claims if c.report == node.id)
+        edges = sum(1 for e in g.edges if any(c.report == node.id for c in e.claims))
+        metrics = sum(1 for n in g.nodes.values() for m in getattr(n, "metrics", ()) if m.source.report == node.id)
+        lines.append(f"  cited by: {claims} claims on {edges} edges, {metrics} metrics")
     lines.append(f"edges ({len(data['edges'])}):")
     for e in data["edges"]:
         arrow = "→" if e["direction"] == "out" else "←"
