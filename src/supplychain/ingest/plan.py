@@ -1,0 +1,738 @@
+"""A parsed report and the current graph → a :class:`Plan` of what ingesting it adds.
+
+The plan is data: new nodes (each with a note saying where its ticker came from and
+which existing names it is close to), aliases, claims (on new or existing edges),
+metrics, and the stance changes those claims make. Nothing is written here;
+:mod:`supplychain.ingest.apply` applies a plan.
+
+Names resolve to existing nodes by id, name, alias, English name or ticker, ignoring
+width, case and spacing (:meth:`Graph.resolve`). A name that resolves to nothing
+becomes a new node; a close existing name is printed as "did you mean", never merged.
+Risks are the exception the note family needs: a risk worded slightly differently from
+a known one (similarity ≥ :data:`RISK_SIMILARITY`) is the known risk.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import AmbiguousNode, FileFormatError, NodeNotFound, SupplyChainError
+from ..graph import Graph
+from ..names import normalize, ticker_keys
+from ..schema import (
+    EDGE_RULES,
+    STANCES,
+    Claim,
+    CompanyNode,
+    DriverNode,
+    Edge,
+    EtfNode,
+    Evidence,
+    Listing,
+    Metric,
+    ReportNode,
+    RiskNode,
+    SectorNode,
+    current_claim,
+    edge_key,
+)
+from .parse import ParsedReport, nfkc, short_hash, slugify
+
+RISK_SIMILARITY = 0.8
+"""How alike (0..1) two normalised risk names must be to be the same risk."""
+
+_CORPORATE = {"co", "ltd", "inc", "limited", "corporation", "corp", "company", "plc", "the", "holdings", "holding", "group"}
+
+
+# --------------------------------------------------------------------------- reference data
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    name: str
+    name_en: str | None
+    ticker: str | None
+    exchange: str | None
+    listings: tuple[Listing, ...] = ()
+
+
+class Reference:
+    """``data/reference/tickers.csv``: tickers, exchanges and English names by Chinese name.
+
+    >>> ref = Reference.load("data/reference/tickers.csv")
+    >>> ref.lookup("中际旭创").ticker, ref.lookup(None, "516630").name
+    ('300308.SZ', '云计算50ETF')
+    """
+
+    def __init__(self, rows: Iterable[ReferenceRow] = (), path: str | None = None):
+        self.path = path
+        self.by_name: dict[str, ReferenceRow] = {}
+        self.by_code: dict[str, ReferenceRow] = {}
+        for row in rows:
+            self.by_name.setdefault(normalize(row.name), row)
+            for t in [row.ticker, *(x.ticker for x in row.listings)]:
+                if t:
+                    full, bare = ticker_keys(t)
+                    self.by_code.setdefault(full, row)
+                    self.by_code.setdefault(bare, row)
+
+    @classmethod
+    def load(cls, path: Path | str | None) -> "Reference":
+        if path is None or not Path(path).is_file():
+            return cls()
+        rows = []
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for r in csv.DictReader(f):
+                listings = []
+                for part in re.split(r";\s*(?![^()]*\))", r.get("also_listed") or ""):
+                    m = re.match(r"^\s*([A-Za-z0-9.]+)\s*(?:\((.*)\))?\s*$", part)
+                    if m:
+                        listings.append(Listing(ticker=m.group(1), note=m.group(2) or None))
+                rows.append(
+                    ReferenceRow(
+                        name=r["name_zh"].strip(),
+                        name_en=(r.get("name_en") or "").strip() or None,
+                        ticker=(r.get("ticker") or "").strip() or None,
+                        exchange=(r.get("exchange") or "").strip() or None,
+                        listings=tuple(listings),
+                    )
+                )
+        return cls(rows, str(path))
+
+    def lookup(self, name: str | None, code: str | None = None) -> ReferenceRow | None:
+        if name and normalize(name) in self.by_name:
+            return self.by_name[normalize(name)]
+        if code:
+            for key in ticker_keys(code):
+                if key in self.by_code:
+                    return self.by_code[key]
+        return None
+
+
+def default_reference(graph_path: Path | str | None) -> Path | None:
+    """``reference/tickers.csv`` beside the graph file, else ``data/reference/tickers.csv``."""
+    candidates = []
+    if graph_path is not None:
+        candidates.append(Path(graph_path).parent / "reference" / "tickers.csv")
+    candidates.append(Path("data/reference/tickers.csv"))
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def ticker_from_code(code: str) -> str:
+    """A listing code with its exchange suffix inferred from the code's range.
+
+    >>> ticker_from_code("603019"), ticker_from_code("300308"), ticker_from_code("0700"), ticker_from_code("BABA")
+    ('603019.SH', '300308.SZ', '0700.HK', 'BABA')
+    """
+    code = code.upper()
+    if re.fullmatch(r"\d{6}", code):
+        if code[0] in "569":
+            return f"{code}.SH"
+        if code[0] in "0123":
+            return f"{code}.SZ"
+        return f"{code}.BJ"
+    if re.fullmatch(r"\d{4,5}", code):
+        return f"{code.lstrip('0').zfill(4)}.HK"
+    return code
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class NewNode:
+    node: object
+    note: str = ""
+
+
+@dataclass
+class NewAlias:
+    node: str
+    alias: str
+
+
+@dataclass
+class NewClaim:
+    """A claim to add; ``new_edge`` when its edge does not exist yet.
+
+    ``previous`` is the edge's current claim before this one (for stance changes).
+    """
+
+    key: tuple[str, str, str]
+    claim: Claim
+    new_edge: bool
+    previous: Claim | None = None
+
+    @property
+    def stance_change(self) -> str | None:
+        """``"upgrade"``/``"downgrade"`` when this claim changes the edge's current stance."""
+        p = self.previous
+        if p is None or p.stance is None or self.claim.stance is None or self.claim.stance == p.stance:
+            return None
+        if self.claim.date < p.date:
+            return None
+        return "upgrade" if STANCES.index(self.claim.stance) < STANCES.index(p.stance) else "downgrade"
+
+
+@dataclass
+class NewMetric:
+    driver: str
+    metric: Metric
+
+
+@dataclass
+class Plan:
+    """What applying a report (or patch) adds to the graph. Print it with :meth:`describe`."""
+
+    source: str
+    report: str | None = None
+    date: dt.date | None = None
+    driver: str | None = None
+    nodes: list[NewNode] = field(default_factory=list)
+    aliases: list[NewAlias] = field(default_factory=list)
+    claims: list[NewClaim] = field(default_factory=list)
+    metrics: list[NewMetric] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.nodes or self.aliases or self.claims or self.metrics)
+
+    @property
+    def new_edges(self) -> list[NewClaim]:
+        return [c for c in self.claims if c.new_edge]
+
+    @property
+    def new_claims(self) -> list[NewClaim]:
+        """Claims on edges that already exist."""
+        return [c for c in self.claims if not c.new_edge]
+
+    @property
+    def stance_changes(self) -> list[NewClaim]:
+        return [c for c in self.claims if c.stance_change]
+
+    def summary(self) -> str:
+        n = len(self.stance_changes)
+        return (
+            f"{_count(len(self.nodes), 'new node')}, {_count(len(self.new_edges), 'new edge')}, "
+            f"{_count(len(self.new_claims), 'new claim')} on existing edges, "
+            f"{n} stance change{'s' if n != 1 else ''}, {_count(len(self.metrics), 'metric')}, "
+            f"{_count(len(self.aliases), 'alias', 'aliases')}"
+        )
+
+    def describe(self) -> str:
+        """The plan as text, one change a line, in a stable order."""
+        head = f"{self.source}:"
+        if self.report:
+            head += f" report {self.report} ({self.date})"
+        if self.driver:
+            head += f", driver {self._name(self.driver)} ({self.driver})"
+        lines = [head]
+        for nn in self.nodes:
+            n = nn.node
+            extra = f" “{n.title}”" if n.type == "report" else ""
+            lines.append(f"  new {n.type:<9} {n.name} ({n.id}){extra}{' — ' + nn.note if nn.note else ''}")
+        for a in self.aliases:
+            lines.append(f"  new alias     {a.alias} → {self._name(a.node)} ({a.node})")
+        for c in self.claims:
+            t, s, d = c.key
+            stance = f" [{c.claim.stance}]" if c.claim.stance else ""
+            what = "new edge " if c.new_edge else "new claim"
+            lines.append(f"  {what}     {t} {self._name(s)} → {self._name(d)}{stance}")
+        for c in self.stance_changes:
+            t, s, d = c.key
+            p = c.previous
+            lines.append(
+                f"  stance {c.stance_change:<9}{self._name(s)} in {self._name(d)}: "
+                f"{p.stance} ({p.date}, {p.report}) → {c.claim.stance} ({c.claim.date}, {c.claim.report})"
+            )
+        for m in self.metrics:
+            lines.append(f"  new metric    {self._name(m.driver)}: {describe_metric(m.metric)}")
+        for note in self.notes:
+            lines.append(f"  note          {note}")
+        if self.unchanged:
+            lines.append(f"  unchanged     {_count(self.unchanged, 'fact')} already recorded from this report")
+        lines.append(f"  summary: {self.summary() if not self.empty else 'nothing new'}")
+        return "\n".join(lines)
+
+    def _name(self, node_id: str) -> str:
+        return self.names.get(node_id, node_id)
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def describe_metric(m: Metric) -> str:
+    """``资本开支 315.01 亿元 (+80.1% YoY, FY2026Q2)``."""
+    parts = [m.name]
+    if m.value is not None:
+        parts.append(f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}")
+    extra = [x for x in (f"{m.yoy:+g}% YoY" if m.yoy is not None else "", m.period or "") if x]
+    return " ".join(parts) + (f" ({', '.join(extra)})" if extra else "")
+
+
+# --------------------------------------------------------------------------- planning
+
+
+class Planner:
+    """Builds one plan against a graph, remembering the nodes and claims it has planned.
+
+    Used by :func:`plan_report` and by the patch format (:mod:`.patch`).
+    """
+
+    def __init__(self, graph: Graph, source: str, reference: Reference | None = None):
+        self.g = graph
+        self.reference = reference or Reference()
+        self.plan = Plan(source=source)
+        self.plan.names = {n.id: n.name for n in graph.data.nodes}
+        self.edges: dict[tuple, Edge] = {e.key: e for e in graph.edges}
+        self.pending_claims: dict[tuple, list[Claim]] = {}
+        self.pending_keys: dict[str, str] = {}
+        self.new_nodes: dict[str, object] = {}
+        self.ids = set(graph.nodes)
+        self.metric_keys = {
+            (m.source.report, m.value, m.unit, m.yoy)
+            for n in graph.data.nodes
+            for m in getattr(n, "metrics", ())
+        }
+
+    # ---------------------------------------------------------------- lookup
+
+    def node(self, node_id: str):
+        return self.new_nodes.get(node_id) or self.g.nodes[node_id]
+
+    def find(self, name: str, types: Iterable[str], file: str, line: int) -> str | None:
+        """The id of the node ``name`` names (planned nodes and aliases first), else None."""
+        types = tuple(types)
+        node_id = self._pending(name)
+        if node_id is None:
+            try:
+                node_id = self.g.resolve(name).id
+            except NodeNotFound:
+                return None
+            except AmbiguousNode as e:
+                raise FileFormatError(file, line, str(e)) from None
+        node = self.node(node_id)
+        if node.type not in types:
+            raise FileFormatError(
+                file, line, f"{name!r} names {node.name} ({node.id}), a {node.type}, where a {' or '.join(types)} is expected"
+            )
+        return node_id
+
+    def _pending(self, name: str) -> str | None:
+        for key in (normalize(name), *ticker_keys(name)):
+            if key in self.pending_keys:
+                return self.pending_keys[key]
+        return None
+
+    def near_misses(self, name: str, types: Iterable[str], n: int = 3) -> list[str]:
+        """Existing names close to ``name``: the same core once generic words such as
+        股份, 科技, 信息 are dropped, one core inside the other name, or a close spelling."""
+        types = tuple(types)
+        out: list[str] = []
+        for node in [*self.g.data.nodes, *self.new_nodes.values()]:
+            if node.type in types and node.name not in out:
+                if any(near_miss(name, text) for text in (node.name, node.name_en, *node.aliases) if text):
+                    out.append(node.name)
+        return out[:n]
+
+    # ---------------------------------------------------------------- changes
+
+    def new_id(self, prefix: str, name: str, name_en: str | None = None, code: str | None = None) -> str:
+        """A fresh, stable, readable id: from the English name, the code, or a hash of the name."""
+        base = ""
+        if name_en:
+            words = [w for w in slugify(re.sub(r"\(.*?\)", "", name_en)).split("-") if w and w not in _CORPORATE]
+            base = "-".join(words[:4])
+        if not base and name.isascii() and slugify(name):
+            base = slugify(name)
+            if prefix in ("risk", "driver") and not base.startswith(prefix):
+                base = f"{prefix}-{base}"
+        if not base and code:
+            base = f"{prefix}-{slugify(code)}"
+        if not base:
+            ascii_part = slugify(re.sub(r"[^\x00-\x7f]+", " ", nfkc(name)))
+            base = f"{prefix}-{ascii_part + '-' if ascii_part else ''}{short_hash(nfkc(name))}"
+        base = base[:100].strip("-")
+        out, i = base, 2
+        while out in self.ids:
+            out, i = f"{base}-{i}", i + 1
+        return out
+
+    def add_node(self, node, note: str = "") -> str:
+        self.plan.nodes.append(NewNode(node, note))
+        self.new_nodes[node.id] = node
+        self.ids.add(node.id)
+        self.plan.names[node.id] = node.name
+        for text in (node.id, node.name, node.name_en, *node.aliases):
+            if text:
+                self.pending_keys.setdefault(normalize(text), node.id)
+        for t in Graph.tickers(node):
+            for key in ticker_keys(t):
+                self.pending_keys.setdefault(key, node.id)
+        return node.id
+
+    def owner_of(self, text: str) -> str | None:
+        """The id of the node ``text`` already names (planned ones too), else None."""
+        node_id = self._pending(text)
+        if node_id:
+            return node_id
+        try:
+            return self.g.resolve(text).id
+        except NodeNotFound:
+            return None
+        except AmbiguousNode as e:
+            return e.candidates[0].split(" ")[0]
+
+    def add_alias(self, node_id: str, alias: str) -> None:
+        self.plan.aliases.append(NewAlias(node_id, alias))
+        self.pending_keys[normalize(alias)] = node_id
+
+    def add_claim(self, type_: str, source: str, target: str, claim: Claim) -> NewClaim | None:
+        """Add ``claim`` to the edge (creating it); None when the edge already has a claim from that report."""
+        key = edge_key(type_, source, target)
+        edge = self.edges.get(key)
+        existing = list(edge.claims) if edge else []
+        pending = self.pending_claims.setdefault(key, [])
+        if any(c.report == claim.report for c in existing + pending):
+            self.plan.unchanged += 1
+            return None
+        previous = current_claim(existing + pending) if EDGE_RULES[type_].stance else None
+        nc = NewClaim(key, claim, new_edge=edge is None and not pending, previous=previous)
+        pending.append(claim)
+        self.plan.claims.append(nc)
+        return nc
+
+    def add_metric(self, driver: str, metric: Metric) -> bool:
+        key = (metric.source.report, metric.value, metric.unit, metric.yoy)
+        if key in self.metric_keys:
+            self.plan.unchanged += 1
+            return False
+        self.metric_keys.add(key)
+        self.plan.metrics.append(NewMetric(driver, metric))
+        return True
+
+    # ---------------------------------------------------------------- node kinds
+
+    def company(self, name: str, code: str | None, file: str, line: int) -> str:
+        """The company ``name`` (with listing ``code``) names, creating it when new."""
+        by_name = self.find(name, ("company",), file, line)
+        by_code = self.find(code, ("company",), file, line) if code else None
+        if by_name and by_code and by_name != by_code:
+            raise FileFormatError(
+                file, line, f"{name}({code}): the name is {self.plan.names[by_name]} ({by_name}) but the code is "
+                f"{self.plan.names[by_code]} ({by_code})"
+            )
+        if by_name or by_code:
+            return by_name or by_code
+        ref = self.reference.lookup(name, code)
+        if ref and ref.ticker:
+            via_ticker = self.find(ref.ticker, ("company",), file, line)
+            if via_ticker:
+                self.plan.notes.append(
+                    f"{name} is {self.plan.names[via_ticker]} ({via_ticker}) by its ticker {ref.ticker} from tickers.csv"
+                )
+                return via_ticker
+        ticker = ref.ticker if ref else (ticker_from_code(code) if code else None)
+        name_en = ref.name_en if ref else None
+        notes = []
+        if ref and ref.ticker:
+            notes.append(f"ticker {ref.ticker} from tickers.csv")
+        elif code:
+            notes.append(f"ticker {ticker} from the note (not in tickers.csv)")
+        else:
+            notes.append("no ticker: not in tickers.csv")
+        if name_en and self.owner_of(name_en):
+            notes.append(f"English name {name_en!r} left out: it already names {self.owner_of(name_en)}")
+            name_en = None
+        listings = [x for x in (ref.listings if ref else ()) if not self.owner_of(x.ticker)]
+        if ticker and self.owner_of(ticker):
+            notes.append(f"ticker {ticker} left out: it already names {self.owner_of(ticker)}")
+            ticker = None
+        misses = self.near_misses(name, ("company",))
+        if misses:
+            notes.append(f"did you mean {', '.join(misses)}? (use --alias {name}=EXISTING if so)")
+        node = CompanyNode(
+            type="company",
+            id=self.new_id("company", name, name_en, code or ticker),
+            name=name,
+            name_en=name_en,
+            ticker=ticker,
+            exchange=ref.exchange if ref and ticker == ref.ticker else None,
+            listings=listings,
+        )
+        return self.add_node(node, "; ".join(notes))
+
+    def sector(self, name: str, file: str, line: int) -> str:
+        found = self.find(name, ("sector",), file, line)
+        if found:
+            return found
+        misses = self.near_misses(name, ("sector",))
+        note = f"did you mean {', '.join(misses)}? (use --alias {name}=EXISTING if so)" if misses else ""
+        return self.add_node(SectorNode(type="sector", id=self.new_id("sector", name), name=name), note)
+
+    def etf(self, name: str, code: str, file: str, line: int) -> str:
+        found = self.find(code, ("etf",), file, line) or self.find(name, ("etf",), file, line)
+        if found:
+            return found
+        ref = self.reference.lookup(None, code) or self.reference.lookup(name)
+        ticker = ref.ticker if ref and ref.ticker else ticker_from_code(code)
+        name_en = ref.name_en if ref else None
+        if name_en and self.owner_of(name_en):
+            name_en = None
+        node = EtfNode(
+            type="etf", id=self.new_id("etf", name, code=code) if not re.fullmatch(r"\d+", code) else self._etf_id(code),
+            name=name, name_en=name_en, ticker=ticker, exchange=ref.exchange if ref else None,
+        )
+        return self.add_node(node, f"ticker {ticker} {'from tickers.csv' if ref else 'from the note'}")
+
+    def _etf_id(self, code: str) -> str:
+        out, i = f"etf-{code}", 2
+        while out in self.ids:
+            out, i = f"etf-{code}-{i}", i + 1
+        return out
+
+    def risk(self, name: str, file: str, line: int) -> tuple[str, bool]:
+        """(risk id, is new); a close enough existing risk is that risk (noted in the plan)."""
+        found = self.find(name, ("risk",), file, line)
+        if found:
+            return found, False
+        best, best_score = None, 0.0
+        for node in [*self.g.data.nodes, *self.new_nodes.values()]:
+            if node.type != "risk":
+                continue
+            for text in (node.name, *node.aliases):
+                s = risk_similarity(name, text)
+                if s > best_score:
+                    best, best_score = node, s
+        if best is not None and best_score >= RISK_SIMILARITY:
+            self.plan.notes.append(f"risk {name} is {best.name} ({best.id}): similarity {best_score:.2f}")
+            return best.id, False
+        return self.add_node(RiskNode(type="risk", id=self.new_id("risk", name), name=name)), True
+
+
+_GENERIC = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|公司|股份|集团|控股|科技|技术|信息|通信|电子|电气|智能|网络|软件|实业|国际|"
+    r"系统|服务|设备|器件|模块|风险)$"
+)
+
+
+def name_core(name: str) -> str:
+    """A name without its generic trailing words: 海光信息股份 → 海光.
+
+    >>> name_core("海光信息股份"), name_core("数据港")
+    ('海光', '数据港')
+    """
+    prev, s = None, normalize(name)
+    while prev != s:
+        prev, s = s, _GENERIC.sub("", s) if len(_GENERIC.sub("", s)) >= 2 else s
+    return s
+
+
+def near_miss(new: str, existing: str) -> bool:
+    """Whether ``existing`` is worth a "did you mean" for the new name ``new``.
+
+    >>> near_miss("中科曙光", "曙光信息"), near_miss("海光信息股份", "海光信息"), near_miss("银轮股份", "同飞股份")
+    (True, True, False)
+    """
+    a, b = normalize(new), normalize(existing)
+    ca, cb = name_core(new), name_core(existing)
+    if a == b:
+        return False
+    if ca == cb or (len(ca) >= 2 and ca in b) or (len(cb) >= 2 and cb in a):
+        return True
+    cutoff = 0.8 if a.isascii() else 0.75
+    return difflib.SequenceMatcher(None, ca, cb).ratio() >= cutoff
+
+
+def risk_key(name: str) -> str:
+    """A risk name without width, case, spaces, connectives and the word 风险."""
+    s = normalize(name)
+    s = re.sub(r"(等)?风险$", "", s)
+    return re.sub(r"[与及和、/&,]", "", s)
+
+
+def risk_similarity(a: str, b: str) -> float:
+    """How alike two risk names are, 0..1: the better of in-order and any-order likeness.
+
+    >>> risk_similarity("地缘政治与出口管制风险", "出口管制及地缘政治风险")
+    1.0
+    >>> risk_similarity("汇率风险", "出口管制") < RISK_SIMILARITY
+    True
+    """
+    ka, kb = risk_key(a), risk_key(b)
+    if not ka or not kb:
+        return 0.0
+    in_order = difflib.SequenceMatcher(None, ka, kb).ratio()
+    any_order = difflib.SequenceMatcher(None, sorted(ka), sorted(kb)).ratio()
+    return round(max(in_order, any_order), 4)
+
+
+# --------------------------------------------------------------------------- drivers
+
+
+def driver_from_title(g: Graph, report: ParsedReport) -> str:
+    """The driver whose name or alias appears in the note's title (the longest such match)."""
+    titles = [normalize(t) for t in {report.title, report.name} if t]
+    hits: dict[str, int] = {}
+    for node in g.data.nodes:
+        if node.type != "driver":
+            continue
+        for text in (node.name, node.name_en, *node.aliases):
+            k = normalize(text or "")
+            if len(k) >= 2 and any(k in t for t in titles):
+                hits[node.id] = max(hits.get(node.id, 0), len(k))
+    if hits:
+        best = max(hits.values())
+        winners = sorted(i for i, v in hits.items() if v == best)
+        if len(winners) == 1:
+            return winners[0]
+        names = ", ".join(f"{g.nodes[i].name} ({i})" for i in winners)
+        raise FileFormatError(report.file, report.title_line, f"the title names several drivers ({names}); pass --driver NAME")
+    raise FileFormatError(
+        report.file, report.title_line,
+        f"the title names no known driver; pass --driver NAME (an existing driver or a new one){closest_drivers(g, report.title)}",
+    )
+
+
+def closest_drivers(g: Graph, text: str, n: int = 3) -> str:
+    """`` (closest: 阿里云资本开支 (alibaba-capex), …)`` ranked by the longest name part they share."""
+    t = normalize(text)
+    scored = []
+    for node in g.data.nodes:
+        if node.type == "driver":
+            best = 0
+            for name in (node.name, *node.aliases):
+                k = normalize(name)
+                m = difflib.SequenceMatcher(None, k, t).find_longest_match(0, len(k), 0, len(t))
+                best = max(best, m.size)
+            scored.append((-best, node.id, node.name))
+    if not scored:
+        return " (the graph has no drivers yet)"
+    scored.sort()
+    return " (closest drivers: " + ", ".join(f"{name} ({i})" for _, i, name in scored[:n]) + ")"
+
+
+def parse_alias(text: str) -> tuple[str, str]:
+    """``NEW=EXISTING`` → (NEW, EXISTING)."""
+    new, sep, existing = text.partition("=")
+    if not sep or not new.strip() or not existing.strip():
+        raise SupplyChainError(f"--alias {text!r}: write it as NEW=EXISTING, e.g. --alias 中际旭创科技=中际旭创")
+    return new.strip(), existing.strip()
+
+
+def plan_aliases(planner: Planner, aliases: Iterable[str]) -> None:
+    """Record reviewed ``NEW=EXISTING`` decisions: NEW becomes an alias of EXISTING."""
+    for text in aliases:
+        new, existing = parse_alias(text)
+        try:
+            target = planner.g.resolve(existing)
+        except SupplyChainError as e:
+            raise SupplyChainError(f"--alias {text}: {e}") from None
+        owner = planner.owner_of(new)
+        if owner == target.id:
+            continue
+        if owner:
+            raise SupplyChainError(f"--alias {text}: {new!r} already names {planner.plan.names[owner]} ({owner})")
+        planner.add_alias(target.id, new)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def report_file_label(path: Path | str) -> str:
+    """How a note's path is recorded: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def plan_report(
+    g: Graph,
+    report: ParsedReport,
+    *,
+    driver: str | None = None,
+    aliases: Iterable[str] = (),
+    reference: Reference | None = None,
+    report_path: str | None = None,
+) -> Plan:
+    """Everything ingesting ``report`` into ``g`` would add, as a :class:`Plan`.
+
+    >>> from supplychain.graph import load_graph
+    >>> from supplychain.ingest.parse import parse_report
+    >>> g = load_graph("data/graph.yaml")
+    >>> plan = plan_report(g, parse_report("data/reports/industry_research_2025-11-26.md"))
+    >>> plan.empty, plan.driver
+    (True, 'alibaba-capex')
+    """
+    file = report.file
+    p = Planner(g, file, reference)
+    plan = p.plan
+    plan_aliases(p, aliases)
+    plan.report, plan.date = report.id, report.date
+
+    existing = g.nodes.get(report.id)
+    if existing is not None:
+        if existing.type != "report":
+            raise FileFormatError(file, 1, f"the report id {report.id!r} is already a {existing.type}; rename the file")
+        if existing.date != report.date:
+            raise FileFormatError(
+                file, report.date_line or 1,
+                f"report {report.id} is already in the graph dated {existing.date}, but this note says {report.date}",
+            )
+    else:
+        p.add_node(
+            ReportNode(type="report", id=report.id, name=report.name, title=report.title, date=report.date,
+                       file=report_path or report_file_label(file))
+        )
+
+    if driver is not None:
+        try:
+            node = g.resolve(driver, types=("driver",))
+            plan.driver = node.id
+        except NodeNotFound:
+            misses = p.near_misses(driver, ("driver",))
+            note = f"did you mean {', '.join(misses)}?" if misses else ""
+            plan.driver = p.add_node(DriverNode(type="driver", id=p.new_id("driver", driver), name=driver), note)
+    else:
+        plan.driver = driver_from_title(g, report)
+    d = plan.driver
+
+    def claim(quote: str, stance: str | None = None) -> Claim:
+        return Claim(report=report.id, date=report.date, quote=quote, stance=stance)
+
+    for s in report.sectors:
+        sector = p.sector(s.name, file, s.line)
+        p.add_claim("drives", d, sector, claim(s.quote))
+        for m in s.mentions:
+            company = p.company(m.name, m.code, file, s.line)
+            p.add_claim("member_of", company, sector, claim(s.quote, m.stance))
+    for e in report.etfs:
+        etf = p.etf(e.name, e.code, file, e.line)
+        p.add_claim("exposed_to", etf, d, claim(e.quote, e.stance))
+    for r in report.risks:
+        risk, new = p.risk(r.name, file, r.line)
+        targets = [] if new else [x for x in g.out_edges(risk) if x.type == "threatens"]
+        if not targets:
+            p.add_claim("threatens", risk, d, claim(r.quote))
+        for x in targets:
+            p.add_claim("threatens", risk, x.target, claim(r.quote))
+    for fact in report.facts:
+        for m in fact.metrics:
+            metric = Metric(
+                name=m.name, value=m.value, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
+                source=Evidence(report=report.id, date=report.date, quote=fact.quote),
+            )
+            p.add_metric(d, metric)
+    return plan
