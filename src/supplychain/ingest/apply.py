@@ -9,6 +9,7 @@ replace the file atomically. When no note adds anything the file is not rewritte
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,16 +33,24 @@ def apply_plan(data: GraphData, plan: Plan) -> GraphData:
         nodes[a.node].aliases.append(a.alias)
     edges = {e.key: e for e in data.edges}
     for c in plan.claims:
+        claim = c.claim.model_copy(update={"date": _fresh(c.claim.date)})
         edge = edges.get(c.key)
         if edge is None:
             t, s, d = c.key
-            edge = edges[c.key] = Edge(type=t, source=s, target=d, claims=[c.claim])
+            edge = edges[c.key] = Edge(type=t, source=s, target=d, claims=[claim])
             data.edges.append(edge)
         else:
-            edge.claims.append(c.claim)
+            edge.claims.append(claim)
     for m in plan.metrics:
-        nodes[m.driver].metrics.append(m.metric)
+        source = m.metric.source.model_copy(update={"date": _fresh(m.metric.source.date)})
+        nodes[m.driver].metrics.append(m.metric.model_copy(update={"source": source}))
     return data
+
+
+def _fresh(day: dt.date) -> dt.date:
+    """A date object of its own: PyYAML writes one object met twice as an anchor (&id001)
+    and an alias (*id001), which the canonical file must not contain."""
+    return dt.date.fromordinal(day.toordinal())
 
 
 def write_graph(data: GraphData, path: Path | str) -> str:

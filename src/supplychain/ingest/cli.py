@@ -1,0 +1,88 @@
+"""The ``ingest``, ``apply`` and ``changes`` commands. Standard library only at module level."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def register(sub, add) -> None:
+    p = add(
+        "ingest", cmd_ingest,
+        "add research notes to the graph: plan, validate, then write (re-ingesting a note changes nothing)",
+        formats=False,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="note files or folders of .md notes (ingested in date order)")
+    p.add_argument("--driver", metavar="NODE_OR_NEW_NAME",
+                   help="the driver the notes' claims hang on: an existing driver (any name) or a new driver's name; "
+                        "default: the driver the note's title names")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
+    p.add_argument("--alias", action="append", default=[], metavar="NEW=EXISTING",
+                   help="a reviewed decision: NEW is another name of EXISTING (recorded as an alias; repeatable)")
+    p.add_argument("--reference", metavar="CSV",
+                   help="tickers CSV for new companies (default: reference/tickers.csv beside the graph, "
+                        "else data/reference/tickers.csv)")
+
+    p = add("apply", cmd_apply, "add hand-written claims from a patch YAML file (see docs/ingest.md): plan, validate, write",
+            formats=False)
+    p.add_argument("patch", metavar="PATCH.yaml", help="the patch file")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
+    p.add_argument("--reference", metavar="CSV", help="tickers CSV (as for ingest)")
+
+    p = add("changes", cmd_changes,
+            "per driver: names newly exposed, stance upgrades and downgrades, new sub-sectors, with their reports")
+    p.add_argument("--since", type=_date, metavar="DATE",
+                   help="count claims dated on or after DATE (default: the date of the latest report)")
+    p.add_argument("--driver", action="append", metavar="NODE", help="only this driver (repeatable)")
+    p.add_argument("--depth", type=int, default=4, help="longest exposure path in hops (default 4)")
+    p.add_argument("--transitive", action="store_true",
+                   help="list a change under every driver that reaches it, not only the nearest one")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .apply import ingest
+
+    result = ingest(
+        args.paths, args.graph, driver=args.driver, aliases=args.alias, dry_run=args.dry_run,
+        reference=args.reference, progress=sys.stderr.isatty(),
+    )
+    print(result.describe())
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from .patch import apply_patch
+
+    result = apply_patch(args.patch, args.graph, dry_run=args.dry_run, reference=args.reference)
+    print(result.describe())
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .. import render
+    from ..graph import load_graph
+    from .changes import changes, changes_json, changes_rows, default_since
+
+    g = load_graph(args.graph)
+    since = args.since or default_since(g)
+    result = changes(g, since, drivers=args.driver, depth=args.depth, transitive=args.transitive)
+    if args.format == "json":
+        print(render.to_json(changes_json(g, since, result)))
+        return 0
+    headers = ("driver", "change", "name", "type", "from", "to", "sector", "report", "date")
+    rows = changes_rows(g, result)
+    if args.format == "csv":
+        sys.stdout.write(render.to_csv(headers, rows))
+        return 0
+    n = sum(len(dc.changes) for dc in result)
+    head = f"Changes from claims dated {since} or later: {n} in {len(result)} driver{'s' if len(result) != 1 else ''}"
+    print(head if not rows else head + "\n" + render.table(headers, rows))
+    return 0
