@@ -167,10 +167,18 @@ def _heading(line: str) -> str | None:
 
 
 def _check_balance(body: str, file: str, line: int) -> None:
-    """Refuse ``（推荐`` without its ``）`` and ``推荐）`` without its ``（``."""
+    """Refuse ``（推荐`` without its ``）`` and ``推荐）`` without its ``（`` (within one ``；`` group)."""
+    for segment in body.split(";"):
+        _check_segment(segment, file, line)
+
+
+def _check_segment(body: str, file: str, line: int) -> None:
     depth, opened = 0, -1
     for i, ch in enumerate(body):
         if ch == "(":
+            m = re.match(r"\(\s*(推荐|受益)\s*([^)\s]|$)", body[i:])
+            if m:
+                raise FileFormatError(file, line, f"unbalanced marker '（{m.group(1)}': write it as '（{m.group(1)}）'")
             if depth:
                 raise FileFormatError(file, line, f"nested '（' in {_show(body[opened:])!r}; close the first one")
             depth, opened = 1, i

@@ -31,7 +31,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
 
 from ..errors import FileFormatError, GraphValidationError, NodeNotFound, SupplyChainError
 from ..graph import Graph
@@ -43,6 +43,14 @@ from .plan import Planner, Reference, default_reference
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_names(cls, v: Any, info) -> Any:
+        # YAML reads an unquoted 688041 as a number; as a node reference it is a code
+        if info.field_name in ("source", "target", "node", "driver", "alias") and isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        return v
 
 
 class PatchReport(_Strict):
@@ -79,11 +87,13 @@ class PatchMetric(_Strict):
 
 
 class Patch(_Strict):
+    """The file's top level; items are validated one by one so that every bad item is reported."""
+
     report: PatchReport | None = None
     nodes: list[dict[str, Any]] = []
-    aliases: list[PatchAlias] = []
-    claims: list[PatchClaim] = []
-    metrics: list[PatchMetric] = []
+    aliases: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]] = []
+    metrics: list[dict[str, Any]] = []
 
 
 _NODE = TypeAdapter(Node)
@@ -103,14 +113,29 @@ def read_patch(path: Path | str) -> tuple[Patch, str, str]:
     try:
         patch = Patch.model_validate(raw)
     except ValidationError as e:
-        issues = []
-        for err in e.errors(include_url=False):
-            msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
-            if "input" in err and not isinstance(err["input"], (dict, list)) and err["type"] != "extra_forbidden":
-                msg += f" (got {err['input']!r})"
-            issues.append((tuple(err["loc"]), msg))
+        issues = [(tuple(err["loc"]), _message(err)) for err in e.errors(include_url=False)]
         raise GraphValidationError(locate(text, file, issues)) from None
     return patch, text, file
+
+
+def _items(model: type[BaseModel], raw: list, where: str, issues: list) -> list[tuple[int, Any]]:
+    """(index, validated item) of each item that is valid; the others become issues."""
+    out = []
+    for i, item in enumerate(raw):
+        try:
+            out.append((i, model.model_validate(item)))
+        except ValidationError as e:
+            issues.extend(((where, i, *err["loc"]), _message(err)) for err in e.errors(include_url=False))
+    return out
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    msg = err["msg"].removeprefix("Value error, ")
+    if "input" in err and not isinstance(err["input"], (dict, list)):
+        msg += f" (got {err['input']!r})"
+    return msg
 
 
 def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Reference | None = None):
@@ -159,7 +184,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
         except ValidationError as e:
             for err in e.errors(include_url=False):
                 loc = [x for x in err["loc"] if x not in ("driver", "sector", "company", "etf", "risk", "report")]
-                issues.append((("nodes", i, *loc), err["msg"]))
+                issues.append((("nodes", i, *loc), _message(err)))
             continue
         if node.type == "report":
             issues.append((("nodes", i, "type"), "give reports under 'report:', not 'nodes:'"))
@@ -167,7 +192,14 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
         if node.id in p.ids:
             issues.append((("nodes", i, "id"), f"id {node.id!r} is already used"))
             continue
-        p.add_node(node, "from the patch")
+        clashes = [(("nodes", i, "name"), node.name), (("nodes", i, "name_en"), node.name_en)]
+        clashes += [(("nodes", i, "aliases", k), a) for k, a in enumerate(node.aliases)]
+        clashes += [(("nodes", i, "ticker"), t) for t in Graph.tickers(node)[:1]]
+        bad = [(loc, t, p.owner_of(t)) for loc, t in clashes if t and p.owner_of(t)]
+        for loc, t, owner in bad:
+            issues.append((loc, f"{t!r} already names {plan.names[owner]} ({owner}); a name must lead to one node"))
+        if not bad:
+            p.add_node(node, "from the patch")
 
     def find(name: str, loc: tuple, types=None) -> str | None:
         node_id = p._pending(name)
@@ -187,7 +219,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
         return node_id
 
     # aliases
-    for i, a in enumerate(patch.aliases):
+    for i, a in _items(PatchAlias, patch.aliases, "aliases", issues):
         target = find(a.node, ("aliases", i, "node"))
         if target is None:
             continue
@@ -200,7 +232,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
             p.add_alias(target, a.alias)
 
     # claims
-    for i, c in enumerate(patch.claims):
+    for i, c in _items(PatchClaim, patch.claims, "claims", issues):
         rule = EDGE_RULES[c.type]
         src = find(c.source, ("claims", i, "source"), rule.sources)
         dst = find(c.target, ("claims", i, "target"), rule.targets)
@@ -222,7 +254,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
         p.add_claim(c.type, src, dst, Claim(report=crid, date=dates[crid], quote=c.quote, stance=c.stance))
 
     # metrics
-    for i, m in enumerate(patch.metrics):
+    for i, m in _items(PatchMetric, patch.metrics, "metrics", issues):
         d = find(m.driver, ("metrics", i, "driver"), {"driver"})
         if d is None or date is None:
             continue
@@ -230,7 +262,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
             metric = Metric(name=m.name, value=m.value, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
                             source=Evidence(report=rid, date=date, quote=m.quote))
         except ValidationError as e:
-            issues += [(("metrics", i), err["msg"].removeprefix("Value error, ")) for err in e.errors(include_url=False)]
+            issues += [(("metrics", i), _message(err)) for err in e.errors(include_url=False)]
             continue
         p.add_metric(d, metric)
 
