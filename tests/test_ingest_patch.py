@@ -1,0 +1,120 @@
+"""``supplychain apply PATCH.yaml``: hand-written claims through plan → validate → write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import GRAPH
+from supplychain.cli import main
+from supplychain.graph import load_graph
+from supplychain.schema import current_claim
+
+PATCHES = "tests/fixtures/ingest/patches"
+
+
+@pytest.fixture
+def graph_copy(tmp_path) -> Path:
+    path = tmp_path / "graph.yaml"
+    path.write_bytes(GRAPH.read_bytes())
+    return path
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_apply_a_patch_then_again_is_a_no_op(graph_copy, capsys):
+    code, out, err = run(capsys, "--graph", graph_copy, "apply", f"{PATCHES}/desk_call_2025-12-05.yaml")
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        f"{PATCHES}/desk_call_2025-12-05.yaml: report desk-call-2025-12-05 (2025-12-05)",
+        "  new report    desk-call-2025-12-05 (desk-call-2025-12-05) “专家电话会：国产算力芯片供需”",
+        "  new company   中科曙光 (sugon) — from the patch",
+        "  new alias     Hygon Info → 海光信息 (hygon)",
+        "  new edge      member_of 中科曙光 → AI芯片与服务器 [recommended]",
+        "  new claim     member_of 海光信息 → AI芯片与服务器 [recommended]",
+        "  new edge      supplies 海光信息 → 中科曙光",
+        "  stance upgrade  海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-05, desk-call-2025-12-05)",
+        "  new metric    阿里云资本开支: 资本开支指引 380 亿元 (FY2026Q3)",
+        "  summary: 2 new nodes, 2 new edges, 1 new claim on existing edges, 1 stance change, 1 metric, 1 alias",
+        f"wrote {graph_copy}: 1 of 1 notes changed it",
+    ]
+    g = load_graph(graph_copy)
+    assert g.resolve("603019").name == "中科曙光"
+    assert g.resolve("Hygon Info").id == "hygon"
+    edge = next(e for e in g.out_edges("hygon") if e.type == "member_of")
+    assert current_claim(edge.claims).stance == "recommended"
+    before = graph_copy.read_bytes()
+    code, out, _ = run(capsys, "--graph", graph_copy, "apply", f"{PATCHES}/desk_call_2025-12-05.yaml")
+    assert code == 0 and out.splitlines()[-1] == f"{graph_copy} unchanged: nothing new"
+    assert graph_copy.read_bytes() == before
+
+
+def test_apply_dry_run_writes_nothing(graph_copy, capsys):
+    before = graph_copy.read_bytes()
+    code, out, _ = run(capsys, "--graph", graph_copy, "apply", "--dry-run", f"{PATCHES}/desk_call_2025-12-05.yaml")
+    assert code == 0 and out.splitlines()[-1] == f"dry run: {graph_copy} not written (1 of 1 notes would change it)"
+    assert graph_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "fixture, errors",
+    [
+        ("bad_unknown.yaml", [
+            "bad_unknown.yaml:6: claims[0].source: no node matches '不存在的公司' (try `supplychain search TEXT`)",
+            "bad_unknown.yaml:12: claims[1].target: '阿里云资本开支' is 阿里云资本开支 (alibaba-capex), a driver; this needs a sector",
+            "bad_unknown.yaml:18: claims[2].stance: a drives claim carries no stance; remove it",
+            "bad_unknown.yaml:20: claims[3].type: Input should be 'drives', 'member_of', 'exposed_to', 'tracks', 'holds', "
+            "'supplies', 'operates', 'threatens' or 'competes' (got 'hosts')",
+        ]),
+        ("bad_clash.yaml", [
+            "bad_clash.yaml:5: nodes[0].aliases[0]: '旭创' already names 中际旭创 (innolight); a name must lead to one node",
+            "bad_clash.yaml:7: claims[0].source: no node matches '新公司' (try `supplychain search TEXT`)",
+        ]),
+    ],
+)
+def test_bad_patch_reports_every_problem_with_its_line(fixture, errors, graph_copy, capsys):
+    before = graph_copy.read_bytes()
+    code, out, err = run(capsys, "--graph", graph_copy, "apply", f"{PATCHES}/{fixture}")
+    assert (code, out) == (1, "")
+    n = len(errors)
+    assert err.splitlines() == [f"Error: {PATCHES}/{e}" for e in errors] + [f"{n} problem{'s' if n != 1 else ''} found"]
+    assert graph_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("", "p.yaml:1: expected a mapping with 'claims' (and optionally report, nodes, aliases, metrics)"),
+        ("claims: [\n", "p.yaml:2: invalid YAML: did not find expected node content"),
+        ("report: {date: 2025-12-05}\nreport: {}\n", "p.yaml:2: duplicate key 'report' (first at line 1); keep one of them"),
+        ("claims: []\nextra: 1\n", "p.yaml:2: extra: unknown field"),
+        ("claims:\n  - {type: drives, source: AI需求, target: 光模块, quote: q}\n",
+         "p.yaml:1: report: report p is new: give its date (report: {date: YYYY-MM-DD})"),
+    ],
+)
+def test_patch_format_errors(text, error, tmp_path, graph_copy, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("p.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "--graph", graph_copy, "apply", "p.yaml")
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == f"Error: {error}"
+
+
+def test_claims_may_cite_an_existing_report(graph_copy, tmp_path, capsys):
+    patch = tmp_path / "fix.yaml"
+    patch.write_text(
+        "report: {id: industry-research-2025-11-26}\n"
+        "claims:\n"
+        "  - {type: supplies, source: 源杰科技, target: 中际旭创, quote: 光芯片供应光模块。}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--graph", graph_copy, "apply", patch)
+    assert code == 0
+    g = load_graph(graph_copy)
+    e = next(e for e in g.out_edges("yuanjie") if e.type == "supplies")
+    assert (e.target, e.claims[0].report, str(e.claims[0].date)) == ("innolight", "industry-research-2025-11-26", "2025-11-26")
