@@ -169,7 +169,7 @@ def test_a_later_note_adds_history_not_overwrite(graph_copy, capsys):
     code, out, err = run(capsys, "--graph", graph_copy, "ingest", LATER)
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert "  stance upgrade  海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-03, industry-research-2025-12-03)" in lines
+    assert "  upgrade       海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-03, industry-research-2025-12-03)" in lines
     assert "  new company   中科曙光 (company-d95632) — no ticker: not in tickers.csv" in lines
     assert "  new etf       半导体ETF (etf-512480) — ticker 512480.SH from the note" in lines
     assert lines[-2] == "  summary: 7 new nodes, 6 new edges, 5 new claims on existing edges, 2 stance changes, 2 metrics, 0 aliases"
@@ -195,7 +195,7 @@ def test_notes_are_ingested_in_date_order_with_one_write(graph_copy, capsys):
         f"{LATER}: report industry-research-2025-12-03 (2025-12-03), driver 阿里云资本开支 (alibaba-capex)",
         f"{LATEST}: report industry-research-2025-12-10 (2025-12-10), driver 阿里云资本开支 (alibaba-capex)",
     ]
-    assert "  stance downgrade海光信息 in AI芯片与服务器: recommended (2025-12-03, industry-research-2025-12-03) → beneficiary (2025-12-10, industry-research-2025-12-10)" in out.splitlines()
+    assert "  downgrade     海光信息 in AI芯片与服务器: recommended (2025-12-03, industry-research-2025-12-03) → beneficiary (2025-12-10, industry-research-2025-12-10)" in out.splitlines()
     g = load_graph(graph_copy)
     edge = next(e for e in g.out_edges("hygon") if e.type == "member_of")
     assert [(str(c.date), c.stance) for c in edge.claims] == [("2025-11-26", "listed"), ("2025-12-03", "recommended"), ("2025-12-10", "beneficiary")]

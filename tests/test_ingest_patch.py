@@ -38,7 +38,7 @@ def test_apply_a_patch_then_again_is_a_no_op(graph_copy, capsys):
         "  new edge      member_of 中科曙光 → AI芯片与服务器 [recommended]",
         "  new claim     member_of 海光信息 → AI芯片与服务器 [recommended]",
         "  new edge      supplies 海光信息 → 中科曙光",
-        "  stance upgrade  海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-05, desk-call-2025-12-05)",
+        "  upgrade       海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-05, desk-call-2025-12-05)",
         "  new metric    阿里云资本开支: 资本开支指引 380 亿元 (FY2026Q3)",
         "  summary: 2 new nodes, 2 new edges, 1 new claim on existing edges, 1 stance change, 1 metric, 1 alias",
         f"wrote {graph_copy}: 1 of 1 notes changed it",

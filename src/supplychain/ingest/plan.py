@@ -251,7 +251,7 @@ class Plan:
             t, s, d = c.key
             p = c.previous
             lines.append(
-                f"  stance {c.stance_change:<9}{self._name(s)} in {self._name(d)}: "
+                f"  {c.stance_change:<13} {self._name(s)} in {self._name(d)}: "
                 f"{p.stance} ({p.date}, {p.report}) → {c.claim.stance} ({c.claim.date}, {c.claim.report})"
             )
         for m in self.metrics:
