@@ -1,0 +1,362 @@
+"""A validated cache of graph files: parse and validate YAML once, load it in milliseconds.
+
+Parsing a large graph's YAML takes seconds; reading the same data back from msgpack takes
+a few milliseconds. After a file validates, :func:`load_data` writes what it read to
+``.supplychain-cache/<file name>.<sha256 of the file's bytes>.msgpack`` beside the file
+(atomically); the next load of the same bytes reads that instead and builds the models
+without validating them again. The key is the content, not the modification time, so an
+edited file (or one switched back by git) is never served from a stale entry.
+
+A cache entry is trusted only when everything matches: its name and its header carry the
+file's hash, the header carries a fingerprint of the code that validated it (schema,
+store, names and this module, and the pydantic version), and a CRC-32 covers the payload.
+Anything else (a stale, truncated or corrupt entry, a read-only folder, a failed write)
+means the YAML is read as if there were no cache; nothing here ever fails a load.
+``SUPPLYCHAIN_NO_CACHE=1`` turns the cache off.
+
+Examples
+--------
+>>> data = load_data("data/graph.yaml")
+>>> data == load_data("data/graph.yaml", use_cache=False)
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import hashlib
+import os
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".supplychain-cache"
+MAGIC = b"SCGRAPH1"
+_HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
+
+
+def enabled() -> bool:
+    """False when ``SUPPLYCHAIN_NO_CACHE`` is set to anything but ``""`` or ``0``."""
+    return os.environ.get("SUPPLYCHAIN_NO_CACHE", "") in ("", "0")
+
+
+def cache_path(path: Path | str, digest: str) -> Path:
+    """Where the cache entry of ``path`` with content hash ``digest`` lives."""
+    path = Path(path)
+    return path.parent / CACHE_DIR / f"{path.name}.{digest}.msgpack"
+
+
+def load_data(path: Path | str, *, use_cache: bool | None = None):
+    """Like :func:`supplychain.store.load_data`, through the cache when it can.
+
+    The result equals what :func:`~supplychain.store.load_data` returns for the file;
+    errors are the same too (an invalid file is never cached, so it is parsed, and its
+    problems reported, every time).
+    """
+    if use_cache is None:
+        use_cache = enabled()
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    if not use_cache or raw is None:
+        from .store import load_data as load_yaml
+
+        return load_yaml(path)  # raises the usual one-line error for an unreadable file
+    digest = hashlib.sha256(raw).hexdigest()
+    entry = cache_path(path, digest)
+    data = read_entry(entry, digest)
+    if data is not None:
+        return data
+    data = _parse(raw, path)
+    write_entry(entry, digest, data)
+    return data
+
+
+def _parse(raw: bytes, path: Path):
+    from .store import load_data as load_yaml
+    from .store import parse_graph_text
+
+    if b"\x00" in raw[:8192]:
+        return load_yaml(path)  # the store names the problem
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return load_yaml(path)
+    return parse_graph_text(text, str(path))
+
+
+# --------------------------------------------------------------------------- format
+#
+# The payload is msgpack: [fingerprint, sha256, graph fields set, version, nodes, edges].
+# Nodes are the dicts of the fields their file set (``model_dump(exclude_unset=True)``),
+# dates as ISO strings. Edges, the bulk of a big graph, are arrays:
+# [type, source, target, [[report, date ordinal, quote(, stance)], ...]], a claim's
+# stance present exactly when the file set it.
+
+
+def fingerprint() -> str:
+    """Changes whenever the code that validates or models a graph changes."""
+    from pydantic.version import VERSION
+
+    h = hashlib.sha256(VERSION.encode())
+    here = Path(__file__).parent
+    for name in ("schema.py", "store.py", "names.py", "cache.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:32]
+
+
+_FINGERPRINT: str | None = None
+
+
+def _fingerprint() -> str:
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = fingerprint()
+    return _FINGERPRINT
+
+
+def encode(data, digest: str) -> bytes:
+    """The cache entry of validated ``data`` read from a file whose bytes hash to ``digest``."""
+    import msgspec
+
+    nodes = [n.model_dump(exclude_unset=True) | {"type": n.type} for n in data.nodes]
+    edges = []
+    for e in data.edges:
+        claims = []
+        for c in e.claims:
+            row = [c.report, c.date.toordinal(), c.quote]
+            if "stance" in c.__pydantic_fields_set__:
+                row.append(c.stance)
+            claims.append(row)
+        edges.append([e.type, e.source, e.target, claims])
+    payload = msgspec.msgpack.encode(
+        [_fingerprint(), digest, sorted(data.model_fields_set), data.version, nodes, edges]
+    )
+    return MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def decode(blob: bytes, digest: str):
+    """The :class:`~supplychain.schema.GraphData` of a cache entry, or None if it is not
+    a sound entry for ``digest`` made by this code."""
+    import msgspec
+
+    if len(blob) < _HEADER or blob[: len(MAGIC)] != MAGIC:
+        return None
+    payload = memoryview(blob)[_HEADER:]
+    if zlib.crc32(payload) != int.from_bytes(blob[len(MAGIC) : _HEADER], "big"):
+        return None
+    with _gc_paused():
+        try:
+            fp, stored_digest, graph_fields, version, nodes, edges = msgspec.msgpack.decode(payload)
+        except (msgspec.DecodeError, ValueError, TypeError):
+            return None
+        if fp != _fingerprint() or stored_digest != digest:
+            return None
+        return _build(graph_fields, version, nodes, edges)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()  # building allocates many objects and no cycles
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- building
+#
+# The models are built without validation (the cache holds only validated data), the way
+# ``model_construct`` does but without its per-call overhead: a new instance gets its
+# ``__dict__`` (fields in declaration order, defaults filled in) and its fields set.
+
+_new = object.__new__
+
+
+def _slot_setters():
+    """Setters of BaseModel's four slots, called directly (faster than setattr)."""
+    from pydantic import BaseModel
+
+    slots = BaseModel.__dict__
+    return tuple(slots[name].__set__ for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
+
+
+def _instance(cls, values: dict, fields_set: set):
+    set_dict, set_fields, set_extra, set_private = _slot_setters()
+    obj = _new(cls)
+    set_dict(obj, values)
+    set_fields(obj, fields_set)
+    set_extra(obj, None)
+    set_private(obj, None)
+    return obj
+
+
+class _Plan:
+    """How to build one model class from its cached dict."""
+
+    def __init__(self, cls):
+        import typing
+
+        self.cls = cls
+        self.fields: list[tuple[str, Any, Any, Any]] = []  # name, converter, default factory, default
+        for name, info in cls.model_fields.items():
+            self.fields.append((name, _converter(info.annotation, typing), info.default_factory, info.default))
+        self.names = frozenset(cls.model_fields)
+        from pydantic_core import PydanticUndefined
+
+        self.required = PydanticUndefined
+
+    def build(self, given: dict):
+        if not given.keys() <= self.names:
+            raise ValueError(f"unknown fields {sorted(given.keys() - self.names)}")
+        values = {}
+        for name, convert, factory, default in self.fields:
+            if name in given:
+                v = given[name]
+                values[name] = v if convert is None or v is None else convert(v)
+            elif factory is not None:
+                values[name] = factory()
+            elif default is self.required:
+                raise ValueError(f"missing field {name!r}")
+            else:
+                values[name] = default
+        return _instance(self.cls, values, set(given))
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+    return plan
+
+
+def _converter(annotation, typing):
+    """A function turning the cached form of a field back into its model value, or None
+    when the cached value is the value (strings, numbers, lists of them)."""
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _converter(typing.get_args(annotation)[0], typing)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _converter(args[0], typing)
+        return None
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        convert = _converter(item, typing)
+        return None if convert is None else (lambda values: [convert(v) for v in values])
+    if annotation is dt.date:
+        return dt.date.fromisoformat
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lambda given: _plan(annotation).build(given)
+    return None
+
+
+def _build(graph_fields, version, nodes, edges):
+    import typing
+
+    from .schema import Claim, Edge, GraphData, Node
+
+    node_classes = {typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in typing.get_args(typing.get_args(Node)[0])}
+    node_models = [_plan(node_classes[n["type"]]).build(n) for n in nodes]
+
+    with_stance = {"report", "date", "quote", "stance"}
+    without_stance = {"report", "date", "quote"}
+    edge_set = {"type", "source", "target", "claims"}
+    fromordinal = dt.date.fromordinal
+    new = _new
+    set_dict, set_fields, set_extra, set_private = _slot_setters()
+    edge_models = []
+    append = edge_models.append
+    for type_, source, target, rows in edges:
+        claims = []
+        for row in rows:
+            date = fromordinal(row[1])  # one object per claim, as validation makes: a
+            # shared one would come out of a YAML dump as an anchor and aliases
+            claim = new(Claim)
+            if len(row) == 4:
+                set_dict(claim, {"report": row[0], "date": date, "quote": row[2], "stance": row[3]})
+                set_fields(claim, set(with_stance))
+            elif len(row) == 3:
+                set_dict(claim, {"report": row[0], "date": date, "quote": row[2], "stance": None})
+                set_fields(claim, set(without_stance))
+            else:
+                raise ValueError("bad claim row")
+            set_extra(claim, None)
+            set_private(claim, None)
+            claims.append(claim)
+        if not claims:
+            raise ValueError("edge without claims")
+        edge = new(Edge)
+        set_dict(edge, {"type": type_, "source": source, "target": target, "claims": claims})
+        set_fields(edge, set(edge_set))
+        set_extra(edge, None)
+        set_private(edge, None)
+        append(edge)
+    assert tuple(Claim.model_fields) == ("report", "date", "quote", "stance"), "cache and Claim model disagree"
+    assert tuple(Edge.model_fields) == ("type", "source", "target", "claims"), "cache and Edge model disagree"
+    values = {"version": version, "nodes": node_models, "edges": edge_models}
+    return _instance(GraphData, values, set(graph_fields))
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def read_entry(entry: Path, digest: str):
+    """The data of a sound cache entry, or None (missing, stale, corrupt: all the same)."""
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        return decode(blob, digest)
+    except Exception:  # noqa: BLE001 -- a broken entry must never break a load
+        return None
+
+
+def write_entry(entry: Path, digest: str, data) -> bool:
+    """Write a cache entry atomically and drop older entries of the same file.
+
+    Returns False, quietly, when it cannot be written (read-only folder, full disk...).
+    """
+    try:
+        with _gc_paused():
+            blob = encode(data, digest)
+        entry.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
+    except (OSError, TypeError, ValueError):
+        return False
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, entry)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    prefix = entry.name[: -len(digest) - len(".msgpack")]
+    with contextlib.suppress(OSError):
+        for old in entry.parent.iterdir():
+            name = old.name
+            if old != entry and name.startswith(prefix) and name.endswith(".msgpack") and len(name) == len(entry.name):
+                old.unlink()
+    return True
