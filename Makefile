@@ -35,5 +35,10 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
+# Benchmarks at 1k and 10k companies (not part of `make test`; `SIZES=1000,10000,100000 make bench` for all)
+SIZES ?= 1000,10000
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --sizes $(SIZES)
+
 clean:
 	rm -rf $(VENV) output/*.html build src/*.egg-info .pytest_cache

@@ -106,8 +106,9 @@ def best_paths(
     frontier = [origin]
     for _ in range(depth):
         improved: dict[str, None] = {}
-        for u in frontier:
-            score_u, steps_u = best[u]
+        # extend the scores as they were at the end of the previous round: a node improved
+        # earlier in this round must not pass on a path one hop longer than the round allows
+        for u, (score_u, steps_u) in [(u, best[u]) for u in frontier]:
             for v, w, e in adjacency.get(u, ()):
                 s = score_u * w
                 if v not in best or s > best[v][0] + 1e-12:

@@ -1,0 +1,278 @@
+"""Benchmarks at 1k, 10k and 100k synthetic companies, each figure beside the plain approach.
+
+    .venv/bin/python bench/run.py                       # 1k, 10k, 100k (100k takes minutes)
+    .venv/bin/python bench/run.py --sizes 1000,10000    # `make bench` runs this
+    .venv/bin/python bench/run.py --sizes 200 --repeat 1 --out /tmp/r.json   # smoke
+
+For each size a graph is generated (``supplychain synth``, seed 0, kept in bench/out/),
+then timed, each figure the median of repeated runs (fewer repeats for slow ones):
+
+- ``load cold``: parse and validate the YAML (:func:`supplychain.store.load_data`);
+- ``load warm``: :func:`supplychain.graph.load_graph` through the validated cache;
+- ``exposure``, ``drivers``: the queries on a loaded graph (``first``: the first call,
+  which also builds the name index and the flow adjacency);
+- ``cli cold`` / ``cli warm``: a whole ``supplychain exposure`` process, wall time, with
+  no cache entry (it parses, validates and writes one) and with one; peak RSS too;
+- ``ingest``: ``supplychain ingest <the seed note> --driver <a synthetic driver>
+  --dry-run`` on a copy of the graph (cache warm), if ``supplychain ingest`` exists;
+- ``html``: ``export_html`` of the driver's exposure subgraph, if it exists.
+
+The plain approach (bench/plain.py: PyYAML with the garbage collector on, pydantic,
+networkx ``all_simple_paths``) is timed on the same graph in the same run, and the
+``ratio`` column is plain / ours. Its exposure scores must equal ours (checked).
+Results go to a table on stdout and to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+NOTE = ROOT / "data" / "reports" / "industry_research_2025-11-26.md"
+sys.path.insert(0, str(BENCH))
+
+import plain  # noqa: E402  (bench/plain.py)
+
+
+def measure(fn, repeat: int, budget: float) -> tuple[float, list[float], object]:
+    """Run ``fn`` up to ``repeat`` times (at least once, fewer when a run is slow); return
+    (median seconds, all runs, last result)."""
+    runs: list[float] = []
+    result = None
+    while len(runs) < repeat:
+        t = time.perf_counter()
+        result = fn()
+        runs.append(time.perf_counter() - t)
+        if sum(runs) > budget and len(runs) >= 1:
+            break
+    return statistics.median(runs), runs, result
+
+
+def run_process(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[float, float, int, str]:
+    """Run a command; (wall seconds, peak RSS in MB, exit code, stdout+stderr tail)."""
+    with tempfile.TemporaryFile() as out:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        deadline = t + timeout
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                p.kill()
+                pid, status, usage = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return wall, usage.ru_maxrss / 1024, p.returncode, text[-2000:]
+
+
+def measure_process(cmd, repeat, budget, env=None, before=None, timeout=3600):
+    """Median wall time and peak RSS of repeated runs of a command (``before`` runs first each time)."""
+    walls, rss, last = [], [], None
+    while len(walls) < repeat:
+        if before:
+            before()
+        wall, mb, rc, text = run_process(cmd, env, timeout)
+        if rc != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {text}")
+        walls.append(wall)
+        rss.append(mb)
+        last = text
+        if sum(walls) > budget:
+            break
+    return statistics.median(walls), walls, max(rss), last
+
+
+def supplychain_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "supplychain"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "supplychain.cli"]
+
+
+def ensure_graph(n: int, seed: int, workdir: Path) -> tuple[Path, float | None]:
+    path = workdir / f"synth-{n}-s{seed}.yaml"
+    if path.exists():
+        return path, None
+    from supplychain.synth import write_synth
+
+    t = time.perf_counter()
+    write_synth(n, seed, path)
+    return path, time.perf_counter() - t
+
+
+def clear_cache(path: Path) -> None:
+    from supplychain.cache import CACHE_DIR
+
+    folder = path.parent / CACHE_DIR
+    for entry in folder.glob(f"{path.name}.*.msgpack") if folder.exists() else ():
+        entry.unlink()
+
+
+def run_size(n: int, args) -> dict:
+    from supplychain import cache, store
+    from supplychain.graph import Graph, load_graph
+    from supplychain.query import drivers, exposure
+
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path, gen_time = ensure_graph(n, args.seed, workdir)
+    out: dict = {"companies": n, "file": str(path), "bytes": path.stat().st_size, "metrics": {}}
+    if gen_time is not None:
+        out["generate_s"] = round(gen_time, 3)
+    metrics = out["metrics"]
+    repeat, budget = args.repeat, args.budget
+    slow_repeat = max(1, min(repeat, args.slow_repeat))
+
+    def record(name, ours, plain_=None, **extra):
+        m = {"median_s": round(ours[0], 6), "runs": [round(r, 6) for r in ours[1]], **extra}
+        if plain_ is not None:
+            m["plain_median_s"] = round(plain_[0], 6)
+            m["plain_runs"] = [round(r, 6) for r in plain_[1]]
+            m["ratio"] = round(plain_[0] / ours[0], 2) if ours[0] else None
+        metrics[name] = m
+        ratio = f"{m['ratio']:>8.1f}x" if m.get("ratio") else ""
+        print(f"  {name:<22} {ours[0]:>10.4f} s" + (f"  plain {plain_[0]:>10.4f} s {ratio}" if plain_ else ""), flush=True)
+
+    print(f"{n} companies: {path} ({out['bytes'] / 1e6:.1f} MB)", flush=True)
+
+    # loading
+    cold = measure(lambda: store.load_data(path), slow_repeat, budget)
+    plain_load = measure(lambda: plain.load(path), slow_repeat, budget)
+    data = cold[2]
+    out["graph"] = {"nodes": len(data.nodes), "edges": len(data.edges), "claims": sum(len(e.claims) for e in data.edges)}
+    record("load cold", cold, plain_load)
+    del data, cold
+    clear_cache(path)
+    load_graph(path)  # writes the cache entry
+    warm = measure(lambda: load_graph(path), repeat, budget)
+    record("load warm", warm, plain_load)
+    g: Graph = warm[2]
+    assert g.data == plain_load[2], "cached data differs from the YAML"
+    plain_G = plain.flow_graph(plain_load[2])
+    del plain_load, warm
+
+    # queries
+    driver = next(nd for nd in g.data.nodes if nd.type == "driver")
+    company = g.node("co-000001")
+    fresh = Graph(g.data)
+    first = measure(lambda: exposure(fresh, driver.name), 1, budget)
+    record("exposure first", first)
+    ours = measure(lambda: exposure(g, driver.name), repeat, budget)
+    theirs = measure(lambda: plain.exposure(plain_G, driver.id), slow_repeat, budget)
+    ours_scores = {r.id: round(r.score, 6) for r in ours[2].results}
+    plain_scores = {k: round(v, 6) for k, v in theirs[2].items()}
+    agree = ours_scores == plain_scores
+    record("exposure", ours, theirs, results=len(ours_scores), agrees_with_plain=agree)
+    if not agree:
+        raise AssertionError(f"exposure differs from the plain approach at {n} companies")
+    ours = measure(lambda: drivers(g, company.name), repeat, budget)
+    theirs = measure(lambda: plain.drivers(plain_G, company.id), slow_repeat, budget)
+    agree = {r.id: round(r.score, 6) for r in ours[2] if r.node.type == "driver"} == {k: round(v, 6) for k, v in theirs[2].items()}
+    record("drivers", ours, theirs, results=len(ours[2]), agrees_with_plain=agree)
+
+    # whole CLI calls
+    sc = supplychain_cmd()
+    env = {k: v for k, v in os.environ.items() if k != "SUPPLYCHAIN_NO_CACHE"}
+    cli = [*sc, "-g", str(path), "exposure", driver.name, "--top", "20"]
+    plain_cli = [sys.executable, str(BENCH / "plain.py"), str(path), driver.id]
+    cold = measure_process(cli, slow_repeat, budget, env, before=lambda: clear_cache(path))
+    warm = measure_process(cli, repeat, budget, env)
+    theirs = measure_process(plain_cli, slow_repeat, budget, env)
+    record("cli cold", cold[:2], theirs[:2], peak_rss_mb=round(cold[2], 1), plain_peak_rss_mb=round(theirs[2], 1))
+    record("cli warm", warm[:2], theirs[:2], peak_rss_mb=round(warm[2], 1), plain_peak_rss_mb=round(theirs[2], 1))
+    help_ = measure_process([*sc, "--help"], repeat, budget, env)
+    record("cli --help", help_[:2])
+
+    # ingesting one note into the big graph (dry run, on a copy)
+    if (ROOT / "src" / "supplychain" / "ingest").is_dir() and NOTE.exists() and not args.no_ingest:
+        with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+            copy = Path(tmp) / path.name
+            shutil.copy(path, copy)
+            load_graph(copy)  # warm its cache
+            cmd = [*sc, "-g", str(copy), "ingest", str(NOTE), "--driver", driver.name, "--dry-run"]
+            try:
+                ing = measure_process(cmd, slow_repeat, budget, env, timeout=args.timeout)
+                record("ingest dry-run", ing[:2], peak_rss_mb=round(ing[2], 1))
+            except RuntimeError as e:
+                metrics["ingest dry-run"] = {"error": str(e)[-500:]}
+                print(f"  ingest dry-run         failed: {str(e)[-200:]}", flush=True)
+    else:
+        metrics["ingest dry-run"] = {"error": "not available"}
+        print("  ingest dry-run         not available", flush=True)
+
+    # HTML export of the driver's exposure subgraph
+    try:
+        from supplychain.export.html import export_html
+    except ImportError:
+        metrics["html export"] = {"error": "not available"}
+        print("  html export            not available", flush=True)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            page = Path(tmp) / "graph.html"
+            html = measure(lambda: export_html(g, page, driver=driver.name), slow_repeat, budget)
+            record("html export", html[:2], summary=str(html[2]).split(": ", 1)[-1])
+    return out
+
+
+def table(results: dict) -> str:
+    lines = [f"{'companies':>9}  {'metric':<16} {'ours (s)':>10} {'plain (s)':>10} {'ratio':>8}  {'peak MB':>8} {'plain MB':>8}"]
+    lines.append("-" * len(lines[0]))
+    for n, r in results["sizes"].items():
+        for name, m in r["metrics"].items():
+            if "median_s" not in m:
+                lines.append(f"{n:>9}  {name:<16} {m.get('error', '')}")
+                continue
+            plain_ = f"{m['plain_median_s']:>10.3f}" if "plain_median_s" in m else " " * 10
+            ratio = f"{m['ratio']:>7.1f}x" if m.get("ratio") else " " * 8
+            rss = f"{m['peak_rss_mb']:>8.0f}" if "peak_rss_mb" in m else ""
+            rss += f" {m['plain_peak_rss_mb']:>8.0f}" if "plain_peak_rss_mb" in m else ""
+            lines.append(f"{n:>9}  {name:<16} {m['median_s']:>10.3f} {plain_} {ratio}  {rss}".rstrip())
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="1000,10000,100000", help="company counts, comma-separated (default 1000,10000,100000)")
+    p.add_argument("--repeat", type=int, default=7, help="runs per figure (default 7; slow figures fewer)")
+    p.add_argument("--slow-repeat", type=int, default=3, help="runs of the slow figures: cold loads, the plain approach (default 3)")
+    p.add_argument("--budget", type=float, default=60.0, help="stop repeating a figure once its runs took this many seconds")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workdir", default=str(BENCH / "out"), help="where graphs are generated (default bench/out, git-ignored)")
+    p.add_argument("--out", default=str(BENCH / "results.json"), help="JSON results (default bench/results.json)")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds before an ingest run is given up")
+    p.add_argument("--no-ingest", action="store_true", help="skip the ingest figure")
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "command": "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "repeat": args.repeat,
+        "sizes": {},
+    }
+    for n in sizes:
+        results["sizes"][str(n)] = run_size(n, args)
+        Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print()
+    print(table(results))
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
