@@ -121,12 +121,7 @@ class Graph:
         :class:`NodeNotFound` with suggestions; ``types`` restricts the node types
         accepted (:class:`WrongNodeType` otherwise).
         """
-        exact, bare = self._names
-        found: set[str] = set()
-        for key in query_keys(query):
-            found = exact.get(key) or bare.get(key) or set()
-            if found:
-                break
+        found = self.matches(query)
         if not found:
             raise NodeNotFound(query, self.suggest(query))
         if len(found) > 1:
@@ -137,6 +132,22 @@ class Graph:
                 f"{query!r} is {node.name} ({node.id}), a {node.type}; this needs a {' or '.join(types)}"
             )
         return node
+
+    def matches(self, query: str) -> set[str]:
+        """Ids of the nodes ``query`` names, as :meth:`resolve` looks them up; empty if none.
+
+        Unlike :meth:`resolve` it never raises and computes no suggestions, so checking
+        many names that may be new (ingestion) stays cheap.
+
+        >>> sorted(load_graph("data/graph.yaml").matches("旭创")), load_graph("data/graph.yaml").matches("nothing")
+        (['innolight'], set())
+        """
+        exact, bare = self._names
+        for key in query_keys(query):
+            found = exact.get(key) or bare.get(key)
+            if found:
+                return set(found)
+        return set()
 
     def _label(self, node_id: str) -> str:
         n = self.nodes[node_id]
