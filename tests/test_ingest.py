@@ -350,3 +350,16 @@ def test_library_raises_instead_of_exiting(graph_copy):
         data.edges[0].target = "nowhere"
         write_graph(data, graph_copy)
     assert graph_copy.read_bytes() == GRAPH.read_bytes()
+
+
+def test_apply_plan_leaves_its_input_alone():
+    from supplychain.ingest.apply import apply_plan
+    from supplychain.store import dump_graph, load_data
+
+    data = load_data(GRAPH)
+    before = dump_graph(data)
+    plan = plan_report(Graph(data), parse_report(LATER), aliases=["Hygon Info=海光信息"])
+    after = apply_plan(data, plan)
+    assert dump_graph(data) == before
+    assert dump_graph(after) != before
+    assert "Hygon Info" not in load_graph(GRAPH).nodes["hygon"].aliases

@@ -23,28 +23,52 @@ from .plan import Plan, Reference, default_reference, plan_report
 def apply_plan(data: GraphData, plan: Plan) -> GraphData:
     """A new :class:`GraphData` with the plan's nodes, aliases, claims and metrics added.
 
-    ``data`` itself is not changed.
+    ``data`` itself is not changed. Only the nodes and edges the plan touches are copied
+    (copy on write): on a graph of 100,000 edges a deep copy of everything would cost
+    seconds for a handful of new claims.
     """
-    data = data.model_copy(deep=True)
+    nodes, edges = list(data.nodes), list(data.edges)
+    copied: set[int] = set()
     for nn in plan.nodes:
-        data.nodes.append(nn.node.model_copy(deep=True))
-    nodes = {n.id: n for n in data.nodes}
+        copied.add(len(nodes))
+        nodes.append(nn.node.model_copy(deep=True))
+    node_at = {n.id: i for i, n in enumerate(nodes)} if (plan.aliases or plan.metrics) else {}
+
+    def own_node(node_id: str):
+        i = node_at[node_id]
+        if i not in copied:
+            old = nodes[i]
+            nodes[i] = old.model_copy()
+            nodes[i].aliases = list(old.aliases)
+            if hasattr(old, "metrics"):
+                nodes[i].metrics = list(old.metrics)
+            copied.add(i)
+        return nodes[i]
+
     for a in plan.aliases:
-        nodes[a.node].aliases.append(a.alias)
-    edges = {e.key: e for e in data.edges}
-    for c in plan.claims:
-        claim = c.claim.model_copy(update={"date": _fresh(c.claim.date)})
-        edge = edges.get(c.key)
-        if edge is None:
-            t, s, d = c.key
-            edge = edges[c.key] = Edge(type=t, source=s, target=d, claims=[claim])
-            data.edges.append(edge)
-        else:
-            edge.claims.append(claim)
+        own_node(a.node).aliases.append(a.alias)
     for m in plan.metrics:
         source = m.metric.source.model_copy(update={"date": _fresh(m.metric.source.date)})
-        nodes[m.driver].metrics.append(m.metric.model_copy(update={"source": source}))
-    return data
+        own_node(m.driver).metrics.append(m.metric.model_copy(update={"source": source}))
+
+    edge_at = {e.key: i for i, e in enumerate(edges)}
+    copied_edges: set[int] = set()
+    for c in plan.claims:
+        claim = c.claim.model_copy(update={"date": _fresh(c.claim.date)})
+        i = edge_at.get(c.key)
+        if i is None:
+            t, s, d = c.key
+            edge_at[c.key] = len(edges)
+            copied_edges.add(len(edges))
+            edges.append(Edge(type=t, source=s, target=d, claims=[claim]))
+            continue
+        if i not in copied_edges:
+            old = edges[i]
+            edges[i] = old.model_copy()
+            edges[i].claims = list(old.claims)
+            copied_edges.add(i)
+        edges[i].claims.append(claim)
+    return GraphData.model_construct(version=data.version, nodes=nodes, edges=edges)
 
 
 def _fresh(day: dt.date) -> dt.date:

@@ -315,10 +315,10 @@ class Planner:
         types = tuple(types)
         node_id = self._pending(name)
         if node_id is None:
+            if not self.g.matches(name):
+                return None
             try:
                 node_id = self.g.resolve(name).id
-            except NodeNotFound:
-                return None
             except AmbiguousNode as e:
                 raise FileFormatError(file, line, str(e)) from None
         node = self.node(node_id)
@@ -339,11 +339,28 @@ class Planner:
         股份, 科技, 信息 are dropped, one core inside the other name, or a close spelling."""
         types = tuple(types)
         out: list[str] = []
-        for node in [*self.g.data.nodes, *self.new_nodes.values()]:
-            if node.type in types and node.name not in out:
-                if any(near_miss(name, text) for text in (node.name, node.name_en, *node.aliases) if text):
-                    out.append(node.name)
-        return out[:n]
+        keys = [k for t in types for k in self._name_keys(t)]
+        keys += [(normalize(t), name_core(t), node.name) for node in self.new_nodes.values() if node.type in types
+                 for t in (node.name, node.name_en, *node.aliases) if t]
+        a, ca = normalize(name), name_core(name)
+        matcher = difflib.SequenceMatcher(None, "", ca)  # seq2 is indexed once, as get_close_matches does
+        for b, cb, owner in keys:
+            if owner not in out and near_miss(name, b, (a, ca, cb), matcher):
+                out.append(owner)
+                if len(out) == n:
+                    break
+        return out
+
+    def _name_keys(self, type_: str) -> list[tuple[str, str, str]]:
+        """(normalised name, core, node name) of every name of every node of a type, built once."""
+        cache = self.__dict__.setdefault("_keys", {})
+        if type_ not in cache:
+            cache[type_] = [
+                (normalize(t), name_core(t), node.name)
+                for node in self.g.data.nodes if node.type == type_
+                for t in (node.name, node.name_en, *node.aliases) if t
+            ]
+        return cache[type_]
 
     # ---------------------------------------------------------------- changes
 
@@ -386,12 +403,8 @@ class Planner:
         node_id = self._pending(text)
         if node_id:
             return node_id
-        try:
-            return self.g.resolve(text).id
-        except NodeNotFound:
-            return None
-        except AmbiguousNode as e:
-            return e.candidates[0].split(" ")[0]
+        found = self.g.matches(text)
+        return min(found) if found else None
 
     def add_alias(self, node_id: str, alias: str) -> None:
         self.plan.aliases.append(NewAlias(node_id, alias))
@@ -538,20 +551,29 @@ def name_core(name: str) -> str:
     return s
 
 
-def near_miss(new: str, existing: str) -> bool:
+def near_miss(
+    new: str, existing: str, keys: tuple[str, str, str] | None = None, matcher: difflib.SequenceMatcher | None = None
+) -> bool:
     """Whether ``existing`` is worth a "did you mean" for the new name ``new``.
+
+    ``keys`` = (normalised new, core of new, core of existing) and ``matcher`` (a
+    SequenceMatcher whose second sequence is the new core) save work in a loop.
 
     >>> near_miss("中科曙光", "曙光信息"), near_miss("海光信息股份", "海光信息"), near_miss("银轮股份", "同飞股份")
     (True, True, False)
     """
-    a, b = normalize(new), normalize(existing)
-    ca, cb = name_core(new), name_core(existing)
+    a, ca, cb = keys or (normalize(new), name_core(new), name_core(existing))
+    b = normalize(existing)
     if a == b:
         return False
     if ca == cb or (len(ca) >= 2 and ca in b) or (len(cb) >= 2 and cb in a):
         return True
     cutoff = 0.8 if a.isascii() else 0.75
-    return difflib.SequenceMatcher(None, ca, cb).ratio() >= cutoff
+    if not ca or not cb or 2 * min(len(ca), len(cb)) / (len(ca) + len(cb)) < cutoff or set(ca).isdisjoint(cb):
+        return False
+    m = matcher or difflib.SequenceMatcher(None, "", ca)
+    m.set_seq1(cb)
+    return m.quick_ratio() >= cutoff and m.ratio() >= cutoff
 
 
 def risk_key(name: str) -> str:
