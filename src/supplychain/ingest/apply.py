@@ -169,7 +169,7 @@ def ingest(
     progress : show a tqdm bar on stderr when there are several notes.
     """
     from ..graph import Graph
-    from ..store import load_data
+    from ..cache import load_data  # validated files load from the cache, as load_graph does
     from .parse import parse_report
 
     graph = Path(graph)

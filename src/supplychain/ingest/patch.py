@@ -279,7 +279,7 @@ def apply_patch(
     reference: Path | str | None = None,
 ) -> IngestResult:
     """Plan a patch against the graph file, and unless ``dry_run`` write the validated result."""
-    from ..store import load_data
+    from ..cache import load_data  # validated files load from the cache, as load_graph does
 
     patch, text, file = read_patch(path)
     ref = Reference.load(reference if reference is not None else default_reference(graph))
