@@ -64,7 +64,7 @@ def test_seed_note_into_an_empty_graph_reproduces_the_bundled_graph(tmp_path, ca
     empty.write_text("version: 1\nnodes: []\nedges: []\n", encoding="utf-8")
     code, out, err = run(capsys, "--graph", empty, "ingest", SEED_NOTE, "--driver", "阿里云资本开支")
     assert code == 0 and err == ""
-    assert out.splitlines()[-1] == f"wrote {empty}: 1 of 1 notes changed it"
+    assert out.splitlines()[-1] == f"wrote {empty}: 1 of 1 note changed it"
     new, bundled = load_graph(empty), load_graph(GRAPH)
     assert member_stances(new) == member_stances(bundled)
     assert names_of(new, "sector") == names_of(bundled, "sector")
@@ -199,6 +199,16 @@ def test_notes_are_ingested_in_date_order_with_one_write(graph_copy, capsys):
     g = load_graph(graph_copy)
     edge = next(e for e in g.out_edges("hygon") if e.type == "member_of")
     assert [(str(c.date), c.stance) for c in edge.claims] == [("2025-11-26", "listed"), ("2025-12-03", "recommended"), ("2025-12-10", "beneficiary")]
+    # an older note ingested last adds history but leaves the current stance alone
+    older = graph_copy.parent / "older.yaml"
+    older.write_bytes(GRAPH.read_bytes())
+    assert main(["--graph", str(older), "ingest", LATEST]) == 0
+    capsys.readouterr()
+    assert main(["--graph", str(older), "ingest", str(VARIANTS / "alias_2025-12-02.md"), "--alias", "海光信息股份=海光信息"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  history       海光信息 in AI芯片与服务器 was recommended on 2025-12-02; the current stance stays beneficiary (2025-12-10, industry-research-2025-12-10)" in out
+    assert not [line for line in out if line.startswith(("  upgrade", "  downgrade"))]
+    assert current_claim(next(e for e in load_graph(older).out_edges("hygon") if e.type == "member_of").claims).stance == "beneficiary"
     # a folder is the same as its notes
     again = graph_copy.parent / "again.yaml"
     again.write_bytes(GRAPH.read_bytes())
@@ -269,7 +279,7 @@ def test_dry_run_writes_nothing(graph_copy, capsys):
     before = graph_copy.read_bytes()
     code, out, err = run(capsys, "--graph", graph_copy, "ingest", "--dry-run", LATER)
     assert code == 0 and err == ""
-    assert out.splitlines()[-1] == f"dry run: {graph_copy} not written (1 of 1 notes would change it)"
+    assert out.splitlines()[-1] == f"dry run: {graph_copy} not written (1 of 1 note would change it)"
     assert graph_copy.read_bytes() == before
     # no lock file or temporary file either (the validated-load cache is not the graph)
     assert sorted(p.name for p in graph_copy.parent.iterdir() if p.name != ".supplychain-cache") == ["graph.yaml"]

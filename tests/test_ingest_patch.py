@@ -41,7 +41,7 @@ def test_apply_a_patch_then_again_is_a_no_op(graph_copy, capsys):
         "  upgrade       海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-05, desk-call-2025-12-05)",
         "  new metric    阿里云资本开支: 资本开支指引 380 亿元 (FY2026Q3)",
         "  summary: 2 new nodes, 2 new edges, 1 new claim on existing edges, 1 stance change, 1 metric, 1 alias",
-        f"wrote {graph_copy}: 1 of 1 notes changed it",
+        f"wrote {graph_copy}: 1 of 1 patch changed it",
     ]
     g = load_graph(graph_copy)
     assert g.resolve("603019").name == "中科曙光"
@@ -57,7 +57,7 @@ def test_apply_a_patch_then_again_is_a_no_op(graph_copy, capsys):
 def test_apply_dry_run_writes_nothing(graph_copy, capsys):
     before = graph_copy.read_bytes()
     code, out, _ = run(capsys, "--graph", graph_copy, "apply", "--dry-run", f"{PATCHES}/desk_call_2025-12-05.yaml")
-    assert code == 0 and out.splitlines()[-1] == f"dry run: {graph_copy} not written (1 of 1 notes would change it)"
+    assert code == 0 and out.splitlines()[-1] == f"dry run: {graph_copy} not written (1 of 1 patch would change it)"
     assert graph_copy.read_bytes() == before
 
 

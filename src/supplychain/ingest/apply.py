@@ -109,14 +109,16 @@ class IngestResult:
     plans: list[Plan] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
+    kind: str = "note"
 
     def describe(self) -> str:
         lines = [p.describe() for p in self.plans]
         changed = [p for p in self.plans if not p.empty]
+        n = f"{len(changed)} of {len(self.plans)} {self.kind}{'s' if len(self.plans) != 1 else ''}"
         if self.dry_run:
-            lines.append(f"dry run: {self.graph} not written ({len(changed)} of {len(self.plans)} notes would change it)")
+            lines.append(f"dry run: {self.graph} not written ({n} would change it)")
         elif self.written:
-            lines.append(f"wrote {self.graph}: {len(changed)} of {len(self.plans)} notes changed it")
+            lines.append(f"wrote {self.graph}: {n} changed it")
         else:
             lines.append(f"{self.graph} unchanged: nothing new")
         return "\n".join(lines)

@@ -283,7 +283,7 @@ def apply_patch(
 
     patch, text, file = read_patch(path)
     ref = Reference.load(reference if reference is not None else default_reference(graph))
-    result = IngestResult(str(graph), dry_run=dry_run)
+    result = IngestResult(str(graph), dry_run=dry_run, kind="patch")
     with writing(graph, dry_run):
         data = load_data(graph)
         plan = plan_patch(Graph(data, str(graph)), patch, text, file, ref)

@@ -170,6 +170,12 @@ class NewClaim:
     previous: Claim | None = None
 
     @property
+    def backfill(self) -> bool:
+        """An older stance recorded after a newer one: history grows, the current stance stays."""
+        p = self.previous
+        return bool(p and p.stance and self.claim.stance and self.claim.stance != p.stance and self.claim.date < p.date)
+
+    @property
     def stance_change(self) -> str | None:
         """``"upgrade"``/``"downgrade"`` when this claim changes the edge's current stance."""
         p = self.previous
@@ -254,6 +260,13 @@ class Plan:
                 f"  {c.stance_change:<13} {self._name(s)} in {self._name(d)}: "
                 f"{p.stance} ({p.date}, {p.report}) → {c.claim.stance} ({c.claim.date}, {c.claim.report})"
             )
+        for c in self.claims:
+            if c.backfill:
+                t, s, d = c.key
+                lines.append(
+                    f"  history       {self._name(s)} in {self._name(d)} was {c.claim.stance} on {c.claim.date}; "
+                    f"the current stance stays {c.previous.stance} ({c.previous.date}, {c.previous.report})"
+                )
         for m in self.metrics:
             lines.append(f"  new metric    {self._name(m.driver)}: {describe_metric(m.metric)}")
         for note in self.notes:
