@@ -118,3 +118,12 @@ def test_claims_may_cite_an_existing_report(graph_copy, tmp_path, capsys):
     g = load_graph(graph_copy)
     e = next(e for e in g.out_edges("yuanjie") if e.type == "supplies")
     assert (e.target, e.claims[0].report, str(e.claims[0].date)) == ("innolight", "industry-research-2025-11-26", "2025-11-26")
+
+
+def test_a_patch_node_that_exists_is_not_changed_and_the_plan_says_so(graph_copy, capsys):
+    assert main(["--graph", str(graph_copy), "ingest", "tests/fixtures/ingest/series/industry_research_2025-12-03.md"]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--graph", graph_copy, "apply", "--dry-run", f"{PATCHES}/desk_call_2025-12-05.yaml")
+    assert code == 0
+    assert "  note          中科曙光 is already company-d95632; its name_en, ticker, exchange were not changed " \
+           "(patches add; edit the graph file to change a node)" in out.splitlines()

@@ -177,6 +177,13 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
             owner = p.owner_of(name)
             if owner and p.node(owner).type == raw["type"] and raw.get("id", owner) == owner:
                 plan.unchanged += 1
+                old = p.node(owner)
+                differ = [k for k, v in raw.items() if k not in ("id", "type", "name") and getattr(old, k, None) != v]
+                if differ:
+                    plan.notes.append(
+                        f"{name} is already {owner}; its {', '.join(differ)} {'was' if len(differ) == 1 else 'were'} "
+                        "not changed (patches add; edit the graph file to change a node)"
+                    )
                 continue
             raw.setdefault("id", p.new_id(str(raw["type"]), name, raw.get("name_en"), raw.get("ticker")))
         try:
