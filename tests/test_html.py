@@ -52,6 +52,11 @@ def page_data(html: str) -> tuple[list[dict], list[dict]]:
     return json.loads(nodes.group(1)), json.loads(edges.group(1))
 
 
+def page_side(html: str) -> dict:
+    """The page's own data: escaped tooltip strings, tooltip records, names for the search."""
+    return json.loads(re.search(r"^var SC = (\{.*\});$", html, re.M).group(1))
+
+
 def export(g: Graph, tmp_path: Path, name: str = "page.html", **kw) -> tuple[str, str, list[dict], list[dict]]:
     path = tmp_path / name
     summary = export_html(g, path, **kw)
@@ -176,9 +181,12 @@ def test_injected_names_are_escaped(evil, tmp_path):
     assert "popup.innerHTML" not in html  # pyvis's raw-HTML tooltip for titles containing "href"
     assert not any("title" in n for n in nodes) and not any("title" in e for e in edges)
     bad = next(n for n in nodes if n["key"] == "evil")
-    assert bad["name"] == INJECTED and bad["label"] == "★<img src=x …"  # canvas text, drawn as is, clipped
-    assert "&lt;img src=x onerror=alert(1)&gt;" in bad["tip"] and "<img" not in bad["tip"]
-    assert "&quot;&gt;&lt;img src=x onerror=alert(5)&gt;" in bad["tip"]  # the quote
+    assert bad["label"] == "★<img src=x …"  # canvas text, drawn as is (clipped)
+    side = page_side(html)
+    assert side["name"][bad["id"]] == INJECTED  # for the search list, set as textContent
+    strings = side["s"]  # what tooltips are made of: all escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in strings and "&quot;&gt;&lt;img src=x onerror=alert(5)&gt; 推荐 href" in strings
+    assert not any(re.search(r"<|>|\"", text) for text in strings)
     assert all(isinstance(n["id"], int) for n in nodes)
     _, html, _, _ = export(evil, tmp_path, focus="evil")  # the injected name in the title and caption
     assert "<title>Neighbourhood of &lt;img src=x onerror=alert(1)&gt; (&lt;/script&gt;&lt;script&gt;alert(2)" in html
@@ -305,7 +313,7 @@ def test_browser_whole_graph_draws_readably(seed, tmp_path, chromium_browser):
             const out = [];
             for (const id of nodes.getIds()) {
                 const n = nodes.get(id), b = network.getBoundingBox(id);
-                out.push({key: n.key, type: n.type, label: n.label, font: n.font.size * s, b});
+                out.push({key: n.key, type: n.type, label: n.label, font: network.body.nodes[id].labelModule.fontOptions.size * s, b});
             }
             return {count: network.body.data.nodes.length, edges: network.body.data.edges.length,
                     scale: s, width: canvas.clientWidth, nodes: out};
@@ -316,7 +324,7 @@ def test_browser_whole_graph_draws_readably(seed, tmp_path, chromium_browser):
     named = [n for n in got["nodes"] if n["type"] in ("driver", "sector", "company")]
     for n in named:  # every driver, sub-sector and company shows its name, big enough to read
         assert n["label"].replace("\n", "").lstrip("★☆") == seed.nodes[n["key"]].name
-        assert n["font"] >= 11, n
+        assert n["font"] >= 12, n
     boxes = [n["b"] for n in got["nodes"]]
     for i, a in enumerate(boxes):  # labels included: no two nodes overlap
         for j in range(i + 1, len(boxes)):

@@ -28,6 +28,8 @@ True
 from __future__ import annotations
 
 import base64
+import bisect
+import gc
 import hashlib
 import html
 import json
@@ -655,7 +657,11 @@ def layout(g: "Graph", view: View, looks: dict[str, _Look], canvas: tuple[float,
 
 
 # --------------------------------------------------------------------------- tooltips
+# Tooltips are composed in the page from a table of strings, each passed through
+# html.escape here once (names come from reports: untrusted). The page adds only its own
+# constant markup around them, so the table stays small however many edges share a quote.
 
+STANCE_CODE = {s: i for i, s in enumerate(STANCES)}
 _esc = html.escape
 
 
@@ -664,102 +670,110 @@ def _report_name(g: "Graph", report_id: str) -> str:
     return getattr(node, "title", None) or report_id
 
 
-def _evidence(g: "Graph", claim, edge: Edge | None = None) -> str:
-    head = [claim.date.isoformat(), _report_name(g, claim.report)]
-    if edge is not None:
-        head.append(f"{g.nodes[edge.source].name} {EDGE_RULES[edge.type].label} {g.nodes[edge.target].name}")
-    if claim.stance:
-        head.append(f"{claim.stance} {STANCE_LABELS[claim.stance]}")
-    return (
-        f'<div class="sc-ev"><div class="sc-ev-src">{_esc(" · ".join(head))}</div>'
-        f'<div class="sc-ev-q">“{_esc(claim.quote)}”</div></div>'
-    )
+class Tips:
+    """The tooltip material of one page: escaped strings by index, and records pointing at them.
+
+    A node record is ``[heading, subheading, [key, value, …], [evidence, …], more]``; an
+    evidence item is ``[caption or -1, date, report, stance code or -1, quote]``. An edge
+    record is ``[type code, current stance code or -1, claim, …]``, a claim being
+    ``[date, report, stance code or -1, quote]``; the page names the ends itself.
+
+    >>> t = Tips(None)
+    >>> t.s("<b>"), t.s("x"), t.s("<b>"), t.strings
+    (0, 1, 0, ['&lt;b&gt;', 'x'])
+    """
+
+    def __init__(self, g: "Graph | None"):
+        self.g = g
+        self.strings: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def s(self, text: str) -> int:
+        i = self._index.get(text)
+        if i is None:
+            i = self._index[text] = len(self.strings)
+            self.strings.append(html.escape(text))
+        return i
+
+    def claim(self, c, caption: str | None = None) -> list[int]:
+        out = [self.s(c.date.isoformat()), self.s(_report_name(self.g, c.report)), STANCE_CODE.get(c.stance, -1), self.s(c.quote)]
+        return out if caption is None else [self.s(caption), *out]
+
+    def node(self, view: View, node, look: _Look, evidence_limit: int = 3) -> list:
+        g = self.g
+        rows: list[int] = []
+
+        def row(key: str, value: str) -> None:
+            rows.extend((self.s(key), self.s(value)))
+
+        if look.stance and look.stance != STANCE_NONE:
+            row("stance", f"{look.stance} {STANCE_LABELS[look.stance]}")
+        r = view.reach.get(node.id)
+        if r is not None:
+            row("score", f"{r.score:.3f} = {r.explain()}")
+            row("best path", " → ".join(g.nodes[p].name for p in r.path))
+            if r.sector:
+                row("sub-sector", g.nodes[r.sector].name)
+        elif view.origin is not None and node.id == view.origin.id:
+            row("origin", "the page starts here")
+        if getattr(node, "exchange", None):
+            row("exchange", node.exchange)
+        for m in getattr(node, "metrics", ())[:evidence_limit]:
+            value = f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
+            yoy = f"{m.yoy:+g}% YoY" if m.yoy is not None else ""
+            row(m.name, ", ".join(x for x in (value, yoy, m.period or "") if x))
+        if getattr(node, "description", None):
+            row("note", node.description)
+        if node.type == "report":
+            row("date", node.date.isoformat())
+        more = 0
+        if r is not None:
+            evidence = [self.claim(h.claim, _caption(g, h.edge)) for h in r.hops if h.claim is not None]
+        else:
+            edges = g.edges_of(node.id)
+            if len(edges) > evidence_limit:
+                more = len(edges) - evidence_limit
+            dated = [(e, current_claim(e.claims)) for e in edges]
+            dated.sort(key=lambda ec: (not EDGE_RULES[ec[0].type].stance, -ec[1].date.toordinal(), ec[0].key))
+            evidence = [self.claim(c, _caption(g, e)) for e, c in dated[:evidence_limit]]
+        heading = node.title if node.type == "report" else node.name
+        sub = [node.name if node.type == "report" else None, node.name_en, " / ".join(g.tickers(node)), NODE_STYLE[node.type]["title"]]
+        return [self.s(heading), self.s(" · ".join(x for x in sub if x)), rows, evidence, more]
+
+    def edge(self, e: Edge) -> list:
+        current = current_claim(e.claims)
+        claims = sorted(e.claims, key=lambda c: c.date)
+        return [EDGE_CODE[e.type], STANCE_CODE.get(current.stance, -1) if current else -1, *(self.claim(c) for c in claims)]
 
 
-def _row(key: str, value: str) -> str:
-    return f'<tr><th>{_esc(key)}</th><td>{_esc(value)}</td></tr>'
+def _caption(g: "Graph", e: Edge) -> str:
+    return f"{g.nodes[e.source].name} {EDGE_RULES[e.type].label} {g.nodes[e.target].name}"
 
 
-def node_tooltip(g: "Graph", view: View, node, look: _Look, evidence_limit: int = 3) -> str:
-    """HTML for a node's tooltip: every untrusted string passes through :func:`html.escape`."""
-    tickers = g.tickers(node)
-    heading = node.title if node.type == "report" else node.name
-    sub = [node.name if node.type == "report" else None, node.name_en, " / ".join(tickers), NODE_STYLE[node.type]["title"]]
-    rows = []
-    if look.stance and look.stance != STANCE_NONE:
-        rows.append(_row("stance", f"{look.stance} {STANCE_LABELS[look.stance]}"))
-    r = view.reach.get(node.id)
-    if r is not None:
-        rows.append(_row("score", f"{r.score:.3f} = {r.explain()}"))
-        rows.append(_row("best path", " → ".join(g.nodes[p].name for p in r.path)))
-        if r.sector:
-            rows.append(_row("sub-sector", g.nodes[r.sector].name))
-    elif view.origin is not None and node.id == view.origin.id:
-        rows.append(_row("origin", "this page starts here"))
-    if getattr(node, "exchange", None):
-        rows.append(_row("exchange", node.exchange))
-    for m in getattr(node, "metrics", ())[:evidence_limit]:
-        value = f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
-        yoy = f"{m.yoy:+g}% YoY" if m.yoy is not None else ""
-        rows.append(_row(m.name, ", ".join(x for x in (value, yoy, m.period or "") if x)))
-    if getattr(node, "description", None):
-        rows.append(_row("note", node.description))
-    if node.type == "report":
-        rows.append(_row("date", node.date.isoformat()))
-    ev = []
-    if r is not None:
-        ev = [_evidence(g, h.claim, h.edge) for h in r.hops if h.claim is not None]
-    else:
-        edges = sorted(
-            g.edges_of(node.id),
-            key=lambda e: (not EDGE_RULES[e.type].stance, -current_claim(e.claims).date.toordinal(), e.key),
-        )
-        ev = [_evidence(g, current_claim(e.claims), e) for e in edges[:evidence_limit]]
-        if len(edges) > evidence_limit:
-            ev.append(f'<div class="sc-more">+{len(edges) - evidence_limit} more edges: point at them for their evidence</div>')
-    return (
-        f'<div class="sc-t-h">{_esc(heading)}</div>'
-        f'<div class="sc-t-s">{_esc(" · ".join(s for s in sub if s))}</div>'
-        + (f'<table class="sc-kv">{"".join(rows)}</table>' if rows else "")
-        + "".join(ev)
-    )
-
-
-def edge_tooltip(g: "Graph", e: Edge) -> str:
-    """HTML for an edge's tooltip: its ends, its type and every claim, oldest first."""
-    rule = EDGE_RULES[e.type]
-    current = current_claim(e.claims)
-    rows = _row("stance", f"{current.stance} {STANCE_LABELS[current.stance]}") if current and current.stance else ""
-    claims = sorted(e.claims, key=lambda c: c.date)
-    kind = rule.label if rule.label == e.type else f"{rule.label} ({e.type})"
-    return (
-        f'<div class="sc-t-h">{_esc(g.nodes[e.source].name)} {"→" if rule.directed else "↔"} {_esc(g.nodes[e.target].name)}</div>'
-        f'<div class="sc-t-s">{_esc(kind)} · {len(claims)} claim{"s" if len(claims) != 1 else ""}</div>'
-        + (f'<table class="sc-kv">{rows}</table>' if rows else "")
-        + "".join(_evidence(g, c) for c in claims)
-    )
+EDGE_CODE = {t: i for i, t in enumerate(EDGE_RULES)}
 
 
 # --------------------------------------------------------------------------- the page
 
 
-def _node_data(g: "Graph", view: View, node, vid: int, look: _Look, pos: tuple[float, float]) -> dict[str, Any]:
-    style = NODE_STYLE[node.type]
-    border, border_w = style["border"], 1.5
-    if look.stance in STANCE_STYLE:
-        border, border_w = STANCE_STYLE[look.stance]["border"], STANCE_STYLE[look.stance]["width"]
-    origin = view.origin is not None and node.id == view.origin.id
-    if origin:
-        border_w += 2
-    data: dict[str, Any] = {
-        "id": vid,
-        "key": node.id,
-        "type": node.type,
-        "name": node.name,
-        "sub": " · ".join(s for s in (node.name_en, getattr(node, "ticker", None)) if s),
-        "label": look.label,
-        "x": pos[0],
-        "y": pos[1],
+def _group(node_type: str, stance: str | None, origin: bool) -> str:
+    """The vis-network group of a node: its type, stance and whether the page starts there."""
+    return node_type + (f".{stance}" if stance in STANCE_STYLE else "") + (".origin" if origin else "")
+
+
+def _group_style(group: str) -> dict[str, Any]:
+    node_type, *rest = group.split(".")
+    style = NODE_STYLE[node_type]
+    border, width = style["border"], 1.5
+    stance = next((r for r in rest if r in STANCE_STYLE), None)
+    if stance:
+        border, width = STANCE_STYLE[stance]["border"], STANCE_STYLE[stance]["width"]
+    if "origin" in rest:
+        width += 2
+    font: dict[str, Any] = {"size": style["size"] + (1 if "origin" in rest else 0), "color": style["font"]}
+    if node_type not in BOXES:
+        font["background"] = "rgba(255,255,255,0.85)"
+    out = {
         "shape": style["shape"],
         "color": {
             "background": style["bg"],
@@ -767,37 +781,40 @@ def _node_data(g: "Graph", view: View, node, vid: int, look: _Look, pos: tuple[f
             "highlight": {"background": style["bg"], "border": "#111827"},
             "hover": {"background": style["bg"], "border": "#111827"},
         },
-        "borderWidth": border_w,
-        "borderWidthSelected": border_w + 1.5,
-        "font": {"size": look.font, "color": style["font"]}
-        if node.type in BOXES
-        else {"size": look.font, "color": style["font"], "background": "rgba(255,255,255,0.85)"},
-        "tip": node_tooltip(g, view, node, look),
-        "q": "\n".join(dict.fromkeys(normalize(k) for k in (node.name, node.name_en, *g.tickers(node), *node.aliases, node.id) if k)),
+        "borderWidth": width,
+        "borderWidthSelected": width + 1.5,
+        "font": font,
+    }
+    if "origin" in rest:
+        out["shadow"] = {"enabled": True, "size": 8, "x": 0, "y": 2}
+    return out
+
+
+def _node_data(view: View, node, vid: int, look: _Look, pos: tuple[float, float]) -> dict[str, Any]:
+    origin = view.origin is not None and node.id == view.origin.id
+    data: dict[str, Any] = {
+        "id": vid,
+        "key": node.id,
+        "type": node.type,
+        "label": look.label,
+        "x": pos[0],
+        "y": pos[1],
+        "group": _group(node.type, look.stance, origin),
     }
     if node.type not in BOXES:
         data["size"] = look.size
     if node.type in ("company", "etf"):
         data["st"] = look.stance or STANCE_NONE
-    if origin:
-        data["shadow"] = {"enabled": True, "size": 8, "x": 0, "y": 2}
     return data
 
 
-def _edge_data(g: "Graph", e: Edge, eid: int, ids: dict[str, int]) -> dict[str, Any]:
+def _edge_data(e: Edge, eid: int, ids: dict[str, int]) -> dict[str, Any]:
     style = EDGE_STYLE[e.type]
-    data: dict[str, Any] = {
-        "id": eid,
-        "from": ids[e.source],
-        "to": ids[e.target],
-        "type": e.type,
-        "color": {"color": style["color"], "highlight": "#111827", "hover": "#111827"},
-        "width": style["width"],
-        "dashes": style["dashes"],
-        "tip": edge_tooltip(g, e),
-    }
+    data: dict[str, Any] = {"id": eid, "from": ids[e.source], "to": ids[e.target], "color": style["color"], "width": style["width"]}
+    if style["dashes"]:
+        data["dashes"] = style["dashes"]
     if style["arrow"]:
-        data["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.6}}
+        data["arrows"] = "to"
     return data
 
 
@@ -823,7 +840,8 @@ def bends(view: View, pos: dict[str, tuple[float, float]], looks: dict[str, _Loo
         if x0 != x1:
             continue
         lo, hi = sorted((y0, y1))
-        between = [n for y, n in column[x0] if lo < y < hi]
+        members = column[x0]
+        between = [n for _, n in members[bisect.bisect_right(members, (lo, "\uffff")) : bisect.bisect_left(members, (hi, ""))]]
         if not between:
             continue
         length = hi - lo
@@ -836,7 +854,7 @@ def bends(view: View, pos: dict[str, tuple[float, float]], looks: dict[str, _Loo
     return out
 
 
-def _options(n_nodes: int, n_edges: int) -> dict[str, Any]:
+def _options(groups: dict[str, dict], n_nodes: int, n_edges: int) -> dict[str, Any]:
     big = n_nodes + n_edges > 2000
     return {
         "autoResize": True,
@@ -855,21 +873,21 @@ def _options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "font": {"face": FONT_FACE, "strokeWidth": 0},
             "margin": {"top": MARGIN, "bottom": MARGIN, "left": MARGIN, "right": MARGIN},
             "scaling": {"label": {"drawThreshold": 6}},
-            "chosen": True,
         },
         "edges": {
             "smooth": False,
             "arrowStrikethrough": False,
             "selectionWidth": 1.5,
             "hoverWidth": 0.8,
-            "color": {"inherit": False},
+            "arrows": {"to": {"enabled": False, "scaleFactor": 0.6}},
         },
+        "groups": {"useDefaultGroups": False, **groups},
     }
 
 
 def _script_json(obj: Any) -> str:
     """JSON safe to place inside a ``<script>`` element."""
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
@@ -904,7 +922,7 @@ def _title_and_caption(g: "Graph", view: View, n_nodes: int, n_edges: int) -> tu
         d = view.origin
         title = f"Exposure to {d.name}" + (f" ({d.name_en})" if d.name_en else "")
         shown = len(view.reach)
-        kinds = defaultdict(int)
+        kinds: dict[str, int] = defaultdict(int)
         for r in view.reach.values():
             kinds[r.node.type] += 1
         what = ", ".join(f"{n} {'companies' if t == 'company' else 'ETFs'}" for t, n in sorted(kinds.items()))
@@ -932,7 +950,7 @@ def _title_and_caption(g: "Graph", view: View, n_nodes: int, n_edges: int) -> tu
         if g.nodes[n].type == "report":
             reports[n] = g.nodes[n].date
     if len(reports) == 1:
-        (rid, date), = reports.items()
+        ((rid, date),) = reports.items()
         parts.append(f"evidence: {_report_name(g, rid)} ({date.isoformat()})")
     elif reports:
         dates = sorted(reports.values())
@@ -947,56 +965,75 @@ def render_page(g: "Graph", view: View) -> str:
     looks = {n: _look(g, view, g.nodes[n]) for n in view.nodes}
     pos = layout(g, view, looks)
     ids = {n: i for i, n in enumerate(view.nodes)}
-    nodes = [_node_data(g, view, g.nodes[n], ids[n], looks[n], pos[n]) for n in view.nodes]
-    edges = [_edge_data(g, e, i, ids) for i, e in enumerate(view.edges)]
+    nodes = [_node_data(view, g.nodes[n], ids[n], looks[n], pos[n]) for n in view.nodes]
+    edges = [_edge_data(e, i, ids) for i, e in enumerate(view.edges)]
     for i, smooth in bends(view, pos, looks).items():
         edges[i]["smooth"] = smooth
+    groups = {name: _group_style(name) for name in sorted({d["group"] for d in nodes})}
+
+    tips = Tips(g)
+    side: dict[str, Any] = {
+        "n": [tips.node(view, g.nodes[n], looks[n]) for n in view.nodes],
+        "e": [tips.edge(e) for e in view.edges],
+        "nameS": [tips.s(g.nodes[n].name) for n in view.nodes],
+        "name": [g.nodes[n].name for n in view.nodes],
+        "sub": [" · ".join(x for x in (g.nodes[n].name_en, getattr(g.nodes[n], "ticker", None)) if x) for n in view.nodes],
+        "q": ["\n".join(dict.fromkeys(normalize(k) for k in (m.name, m.name_en, *g.tickers(m), *m.aliases, m.id) if k)) for m in map(g.nodes.__getitem__, view.nodes)],
+        "stance": [html.escape(f"{s} {STANCE_LABELS[s]}") for s in STANCES],
+        "etype": [html.escape(r.label if r.label == t else f"{r.label} ({t})") for t, r in EDGE_RULES.items()],
+        "directed": [r.directed for r in EDGE_RULES.values()],
+        "origin": ids[view.origin.id] if view.origin is not None else None,
+    }
+    side["s"] = tips.strings
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     # filled in bulk: add_node/add_edge check every existing node and edge (quadratic)
     net.nodes, net.edges = nodes, edges
     net.node_ids = [d["id"] for d in nodes]
     net.node_map = {d["id"]: d for d in nodes}
-    net.options = _options(len(nodes), len(edges))
-    page = net.generate_html()
-    return _finish(page, g, view, nodes, edges)
+    net.options = _options(groups, len(nodes), len(edges))
+    return _finish(net.generate_html(), g, view, nodes, edges, side)
 
 
 _BOOTSTRAP = (
-    re.compile(r'\s*<link\s[^>]*bootstrap[^>]*>'),
-    re.compile(r'\s*<script\s[^>]*bootstrap[^>]*>\s*</script>'),
+    re.compile(r'<link\s[^>]*bootstrap[^>]*>'),
+    re.compile(r'<script\s[^>]*bootstrap[^>]*>\s*</script>'),
 )
 _LEFTOVERS = (
-    re.compile(r"\s*<center>\s*<h1>\s*</h1>\s*</center>"),
-    re.compile(r"\s*<!-- <link rel=\"stylesheet\" href=\"../node_modules.*?-->", re.S),
+    re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>"),
+    re.compile(r"<!-- <link rel=\"stylesheet\" href=\"../node_modules.*?-->", re.S),
 )
+_SCRIPTS = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S)
 
 
-def _finish(page: str, g: "Graph", view: View, nodes: list[dict], edges: list[dict]) -> str:
+def _finish(page: str, g: "Graph", view: View, nodes: list[dict], edges: list[dict], side: dict[str, Any]) -> str:
+    """pyvis's page, made offline and safe, with the header, the controls and the data of the tooltips."""
+    cut = page.index("</head>")
+    head, body = page[:cut], page[cut:]  # the node and edge data are all in the body
     for pattern in _BOOTSTRAP:
-        page, n = pattern.subn("", page)
+        head, n = pattern.subn("", head)
         if n != 1:
             raise SupplyChainError(f"pyvis's page changed: expected one Bootstrap tag matching {pattern.pattern!r}, found {n}")
     for pattern in _LEFTOVERS:
-        page = pattern.sub("", page)
-    if "popup.innerHTML" in page or "<option value=" in page:
+        head = pattern.sub("", head)
+    if "popup.innerHTML" in body or "<select" in body:
         raise SupplyChainError("pyvis's raw-HTML popup or select menu got into the page")
 
     title, caption = _title_and_caption(g, view, len(nodes), len(edges))
-    types = defaultdict(int)
-    stances = defaultdict(int)
+    types: dict[str, int] = defaultdict(int)
+    stances: dict[str, int] = defaultdict(int)
     for d in nodes:
         types[d["type"]] += 1
         if "st" in d:
             stances[d["st"]] += 1
-    edge_types = sorted({d["type"] for d in edges}, key=list(EDGE_RULES).index)
+    edge_types = sorted({e.type for e in view.edges}, key=list(EDGE_RULES).index)
     type_boxes = "".join(
-        f'<label title="{_esc(NODE_STYLE[t]["title"])}"><input type="checkbox" value="{t}" checked>{_swatch(t)}{_esc(NODE_STYLE[t]["title"])} <span class="sc-n">{types[t]}</span></label>'
+        f'<label><input type="checkbox" value="{t}" checked>{_swatch(t)}{_esc(NODE_STYLE[t]["title"])} <span class="sc-n">{types[t]}</span></label>'
         for t in NODE_TYPES
         if types[t]
     )
     stance_boxes = "".join(
-        f'<label><input type="checkbox" value="{s}" checked>{_stance_swatch(s)}{_esc(STANCE_STYLE[s]["marker"] + " " if STANCE_STYLE[s]["marker"] else "")}{s} {STANCE_LABELS[s]} <span class="sc-n">{stances[s]}</span></label>'
+        f'<label><input type="checkbox" value="{s}" checked>{_stance_swatch(s)}{_esc((STANCE_STYLE[s]["marker"] + " ").lstrip())}{s} {STANCE_LABELS[s]} <span class="sc-n">{stances[s]}</span></label>'
         for s in STANCES
         if stances[s]
     )
@@ -1015,25 +1052,22 @@ def _finish(page: str, g: "Graph", view: View, nodes: list[dict], edges: list[di
   </div>
 </header>
 """
-    overlay = """
-<div id="sc-tip" role="tooltip" hidden></div>
-<aside id="sc-details" hidden><button id="sc-close" type="button" aria-label="close">×</button><div id="sc-details-body"></div></aside>
-"""
-    meta = {"origin": next((d["id"] for d in nodes if view.origin is not None and d["key"] == view.origin.id), None)}
-    script = "<script>" + _SCRIPT.replace("__META__", _script_json(meta)) + "</script>\n"
+    overlay = (
+        '<div id="sc-tip" role="tooltip" hidden></div>\n'
+        '<aside id="sc-details" hidden><button id="sc-close" type="button" aria-label="close">×</button><div id="sc-details-body"></div></aside>'
+    )
+    script = "<script>\nvar SC = " + _script_json(side) + ";\n" + _SCRIPT + "</script>\n"
 
-    page = _replace_once(page, "<html>", '<html lang="en">')
-    page = _replace_once(page, '<meta charset="utf-8">', f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_esc(title)}</title>')
-    page = _replace_once(page, "</head>", f"<style>{_CSS}</style>\n</head>")
-    page = _replace_once(page, "<body>", "<body>" + header)
-    page = _replace_once(page, '<div id="mynetwork" class="card-body"></div>', '<div id="mynetwork" class="card-body"></div>' + overlay)
-    page = _replace_once(page, "</body>", script + "</body>")
+    head = _replace_once(head, "<html>", '<html lang="en">')
+    head = _replace_once(head, '<meta charset="utf-8">', f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_esc(title)}</title>')
+    head += f"<style>{_CSS}</style>\n"
+    body = _replace_once(body, "<body>", "<body>" + header)
+    body = _replace_once(body, '<div id="mynetwork" class="card-body"></div>', '<div id="mynetwork" class="card-body"></div>' + overlay)
+    body = _replace_once(body, "</body>", script + "</body>")
+    page = head + body
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in _SCRIPTS.findall(page))
     csp = f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
     return _replace_once(page, '<meta charset="utf-8">', f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{csp}">')
-
-
-_SCRIPTS = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S)
 
 
 def _replace_once(page: str, old: str, new: str) -> str:
@@ -1049,8 +1083,14 @@ def export_html(g: "Graph", path, *, driver=None, focus=None, depth=None, max_no
     the neighbourhood of one node; neither: the whole graph. See :func:`select` for
     ``depth`` and ``max_nodes``. The file is UTF-8, self-contained and written atomically.
     """
-    view = select(g, driver=driver, focus=focus, depth=depth, max_nodes=max_nodes)
-    page = render_page(g, view)
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small lists and strings, no cycles: a third of the time went to the collector
+    try:
+        view = select(g, driver=driver, focus=focus, depth=depth, max_nodes=max_nodes)
+        page = render_page(g, view)
+    finally:
+        if collecting:
+            gc.enable()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -1106,13 +1146,38 @@ body { display: flex; flex-direction: column; font: 14px/1.4 'Noto Sans CJK SC',
 _SCRIPT = r"""
 (function () {
   "use strict";
-  var META = __META__;
+  var S = SC.s;  // every string already passed through html.escape
   var card = document.getElementById("mynetwork").parentNode;
   var tip = document.getElementById("sc-tip");
   var details = document.getElementById("sc-details");
   var detailsBody = document.getElementById("sc-details-body");
 
-  // Tooltips: the HTML was built with html.escape when the page was written.
+  function evidence(c, off) {  // [caption,] date, report, stance, quote
+    var head = [S[c[off]], S[c[off + 1]]];
+    if (off === 1 && c[0] >= 0) head.push(S[c[0]]);
+    if (c[off + 2] >= 0) head.push(SC.stance[c[off + 2]]);
+    return '<div class="sc-ev"><div class="sc-ev-src">' + head.join(" · ") + '</div><div class="sc-ev-q">“' + S[c[off + 3]] + "”</div></div>";
+  }
+  function nodeTip(id) {
+    var r = SC.n[id], h = '<div class="sc-t-h">' + S[r[0]] + '</div><div class="sc-t-s">' + S[r[1]] + "</div>";
+    if (r[2].length) {
+      h += '<table class="sc-kv">';
+      for (var i = 0; i < r[2].length; i += 2) h += "<tr><th>" + S[r[2][i]] + "</th><td>" + S[r[2][i + 1]] + "</td></tr>";
+      h += "</table>";
+    }
+    r[3].forEach(function (c) { h += evidence(c, 1); });
+    if (r[4] > 0) h += '<div class="sc-more">+' + Number(r[4]) + " more edges: point at them for their evidence</div>";
+    return h;
+  }
+  function edgeTip(id) {
+    var r = SC.e[id], e = edges.get(id), n = r.length - 2;
+    var h = '<div class="sc-t-h">' + S[SC.nameS[e.from]] + (SC.directed[r[0]] ? " → " : " ↔ ") + S[SC.nameS[e.to]] + "</div>";
+    h += '<div class="sc-t-s">' + SC.etype[r[0]] + " · " + n + (n === 1 ? " claim" : " claims") + "</div>";
+    if (r[1] >= 0) h += '<table class="sc-kv"><tr><th>stance</th><td>' + SC.stance[r[1]] + "</td></tr></table>";
+    for (var i = 2; i < r.length; i++) h += evidence(r[i], 0);
+    return h;
+  }
+
   function showTip(html, pointer) {
     tip.innerHTML = html;
     tip.hidden = false;
@@ -1125,21 +1190,21 @@ _SCRIPT = r"""
   }
   function hideTip() { tip.hidden = true; }
   function showDetails(html) { detailsBody.innerHTML = html; details.hidden = false; }
-  network.on("hoverNode", function (p) { var n = nodes.get(p.node); if (n) showTip(n.tip, p.pointer); });
-  network.on("hoverEdge", function (p) { var e = edges.get(p.edge); if (e) showTip(e.tip, p.pointer); });
+  network.on("hoverNode", function (p) { showTip(nodeTip(p.node), p.pointer); });
+  network.on("hoverEdge", function (p) { showTip(edgeTip(p.edge), p.pointer); });
   network.on("blurNode", hideTip);
   network.on("blurEdge", hideTip);
   network.on("dragStart", hideTip);
   network.on("zoom", hideTip);
   network.on("click", function (p) {
-    if (p.nodes.length) showDetails(nodes.get(p.nodes[0]).tip);
-    else if (p.edges.length) showDetails(edges.get(p.edges[0]).tip);
+    if (p.nodes.length) showDetails(nodeTip(p.nodes[0]));
+    else if (p.edges.length) showDetails(edgeTip(p.edges[0]));
     else details.hidden = true;
   });
   document.getElementById("sc-close").addEventListener("click", function () { details.hidden = true; });
 
   // Filters by node type and stance: hidden nodes take their edges with them.
-  var all = nodes.get({ fields: ["id", "type", "st", "name", "sub", "q"] });
+  var all = nodes.get({ fields: ["id", "type", "st"] });
   function ticked(group) {
     var on = {};
     document.querySelectorAll("#" + group + " input").forEach(function (b) { on[b.value] = b.checked; });
@@ -1159,12 +1224,12 @@ _SCRIPT = r"""
 
   // Search by name, English name, ticker, alias or id (normalised like the CLI does).
   var box = document.getElementById("sc-q"), hits = document.getElementById("sc-hits");
-  var keys = all.map(function (n) { return n.q.split("\n"); });
+  var keys = SC.q.map(function (q) { return q.split("\n"); });
   function norm(s) { return s.normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
   function find(text) {
     var q = norm(text), found = [];
     if (!q) return found;
-    for (var i = 0; i < all.length; i++) {
+    for (var i = 0; i < keys.length; i++) {
       var best = 3;
       for (var k = 0; k < keys[i].length && best > 0; k++) {
         var at = keys[i][k].indexOf(q);
@@ -1183,10 +1248,10 @@ _SCRIPT = r"""
       applyFilters();
     }
     hits.hidden = true;
-    box.value = n.name;
+    box.value = SC.name[n.id];
     network.selectNodes([n.id]);
     network.focus(n.id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
-    showDetails(nodes.get(n.id).tip);
+    showDetails(nodeTip(n.id));
   }
   function listHits() {
     var found = find(box.value);
@@ -1194,16 +1259,15 @@ _SCRIPT = r"""
     found.forEach(function (n, i) {
       var li = document.createElement("li"), sub = document.createElement("span");
       li.setAttribute("role", "option");
-      li.textContent = n.name;
+      li.textContent = SC.name[n.id];
       sub.className = "sc-sub";
-      sub.textContent = n.sub ? n.sub + " · " + n.type : n.type;
+      sub.textContent = SC.sub[n.id] ? SC.sub[n.id] + " · " + n.type : n.type;
       li.appendChild(sub);
       if (i === 0) li.className = "sc-on";
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); jump(n); });
       hits.appendChild(li);
     });
     hits.hidden = found.length === 0;
-    return found;
   }
   box.addEventListener("input", listHits);
   box.addEventListener("keydown", function (ev) {
@@ -1221,6 +1285,7 @@ _SCRIPT = r"""
   network.fit({ animation: false });
   network.redraw();
   window.scReady = true;
-  window.scMeta = META;
+  window.scNodeTip = nodeTip;
+  window.scEdgeTip = edgeTip;
 })();
 """
