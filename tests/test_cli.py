@@ -216,3 +216,11 @@ def test_help_runs_without_heavy_imports():
     code = "import sys; from supplychain.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\nprint(sorted(m for m in ('yaml', 'pydantic', 'networkx', 'pyvis') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_exposure_header_metrics_respect_as_of(capsys):
+    _, out, _ = run(capsys, "exposure", "capex", "--as-of", "2025-11-25", "--top", "1")
+    assert out.splitlines() == [
+        "Exposure to 阿里云资本开支 (Alibaba Cloud capex): 0 names, paths of at most 4 hops, claims dated on or before 2025-11-25",
+        "(no exposed names)",
+    ]

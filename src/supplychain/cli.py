@@ -221,7 +221,11 @@ def cmd_exposure(args) -> int:
     d = report.driver
     scope = f"claims dated on or before {report.as_of}" if report.as_of else "all claims"
     lines = [f"Exposure to {d.name} ({d.name_en or d.id}): {len(report.results)} name{'' if len(report.results) == 1 else 's'}, paths of at most {report.depth} hops, {scope}"]
-    lines += [f"  {_metric_text(m)} ({m.source.report})" for m in getattr(d, "metrics", ())]
+    lines += [
+        f"  {_metric_text(m)} ({m.source.report})"
+        for m in getattr(d, "metrics", ())
+        if report.as_of is None or m.source.date <= report.as_of
+    ]
     if not report.results:
         _emit("\n".join(lines + ["(no exposed names)"]))
         return 0
