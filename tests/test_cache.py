@@ -126,7 +126,7 @@ def test_entry_whose_payload_does_not_fit_the_models_is_ignored(graph_file):
     expected = load_graph(graph_file).data
     (entry,) = entries(graph_file)
     digest = entry.name.split(".")[-2]
-    payload = msgspec.msgpack.encode([cache._fingerprint(), digest, [], 1, [{"type": "company", "nope": 1}], []])
+    payload = msgspec.msgpack.encode([cache._fingerprint(), digest, [], 1, [{"type": "company", "nope": 1}], [], [[], [], [], []], [[], [], [], []]])
     entry.write_bytes(cache.MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
     assert load_graph(graph_file).data == expected
 

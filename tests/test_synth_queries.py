@@ -36,3 +36,19 @@ def test_exposure_and_drivers_match_brute_force(companies, seed, depth):
     for c in [n for n in g.data.nodes if n.type == "company"][:25]:
         ours = {r.id: round(r.score, 9) for r in drivers(g, c.id, depth=depth) if r.node.type == "driver"}
         assert ours == {k: round(v, 9) for k, v in plain.drivers(G, c.id, depth).items()}
+
+
+@pytest.mark.parametrize("as_of", [None, "2024-06-30"])
+def test_exposure_ranks_on_the_stance_and_sector_of_its_hops(as_of):
+    import datetime as dt
+
+    from supplychain.query import _last_stance_and_sector
+
+    g = Graph(synth_data(400, seed=6))
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    for d in [n for n in g.data.nodes if n.type == "driver"]:
+        full = exposure(g, d.id, as_of=day).results
+        for r in full:
+            assert (r.stance, r.sector) == _last_stance_and_sector(g, r.hops)
+            assert r.path == (d.id,) + tuple(h.end for h in r.hops)
+        assert [r.id for r in exposure(g, d.id, as_of=day, top=7).results] == [r.id for r in full[:7]]

@@ -92,11 +92,15 @@ def _parse(raw: bytes, path: Path):
 
 # --------------------------------------------------------------------------- format
 #
-# The payload is msgpack: [fingerprint, sha256, graph fields set, version, nodes, edges].
-# Nodes are the dicts of the fields their file set (``model_dump(exclude_unset=True)``),
-# dates as ISO strings. Edges, the bulk of a big graph, are arrays:
-# [type, source, target, [[report, date ordinal, quote(, stance)], ...]], a claim's
-# stance present exactly when the file set it.
+# The payload is msgpack: [fingerprint, sha256, graph fields set, version, nodes, strings,
+# edges, claims]. Nodes are the dicts of the fields their file set
+# (``model_dump(exclude_unset=True)``), dates as ISO strings. Edges and claims, the bulk of
+# a big graph, are columns (lists of numbers decode fastest): edges are [types, sources,
+# targets, claim counts] and claims [reports, date ordinals, quotes, stances], where types,
+# ids and stances are indexes into the node ids followed by ``strings`` (so each id is one
+# string object in memory), and a stance is -2 when the file did not set it, -1 for None.
+
+_UNSET, _NONE = -2, -1
 
 
 def fingerprint() -> str:
@@ -125,17 +129,38 @@ def encode(data, digest: str) -> bytes:
     import msgspec
 
     nodes = [n.model_dump(exclude_unset=True) | {"type": n.type} for n in data.nodes]
-    edges = []
+    index: dict[str, int] = {}
+    for i, n in enumerate(data.nodes):
+        index.setdefault(n.id, i)
+    strings: list[str] = []
+
+    def ref(text: str) -> int:
+        i = index.get(text)
+        if i is None:
+            i = index[text] = len(nodes) + len(strings)
+            strings.append(text)
+        return i
+
+    types, sources, targets, counts = [], [], [], []
+    reports, ordinals, quotes, stances = [], [], [], []
     for e in data.edges:
-        claims = []
+        types.append(ref(e.type))
+        sources.append(ref(e.source))
+        targets.append(ref(e.target))
+        counts.append(len(e.claims))
         for c in e.claims:
-            row = [c.report, c.date.toordinal(), c.quote]
-            if "stance" in c.__pydantic_fields_set__:
-                row.append(c.stance)
-            claims.append(row)
-        edges.append([e.type, e.source, e.target, claims])
+            reports.append(ref(c.report))
+            ordinals.append(c.date.toordinal())
+            quotes.append(c.quote)
+            if "stance" not in c.__pydantic_fields_set__:
+                stances.append(_UNSET)
+            else:
+                stances.append(_NONE if c.stance is None else ref(c.stance))
     payload = msgspec.msgpack.encode(
-        [_fingerprint(), digest, sorted(data.model_fields_set), data.version, nodes, edges]
+        [
+            _fingerprint(), digest, sorted(data.model_fields_set), data.version, nodes, strings,
+            [types, sources, targets, counts], [reports, ordinals, quotes, stances],
+        ]
     )
     return MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
 
@@ -152,12 +177,12 @@ def decode(blob: bytes, digest: str):
         return None
     with _gc_paused():
         try:
-            fp, stored_digest, graph_fields, version, nodes, edges = msgspec.msgpack.decode(payload)
+            fp, stored_digest, graph_fields, version, nodes, strings, edges, claims = msgspec.msgpack.decode(payload)
         except (msgspec.DecodeError, ValueError, TypeError):
             return None
         if fp != _fingerprint() or stored_digest != digest:
             return None
-        return _build(graph_fields, version, nodes, edges)
+        return _build(graph_fields, version, nodes, strings, edges, claims)
 
 
 @contextlib.contextmanager
@@ -180,12 +205,19 @@ def _gc_paused():
 _new = object.__new__
 
 
-def _slot_setters():
-    """Setters of BaseModel's four slots, called directly (faster than setattr)."""
-    from pydantic import BaseModel
+_SETTERS: tuple | None = None
 
-    slots = BaseModel.__dict__
-    return tuple(slots[name].__set__ for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
+
+def _slot_setters() -> tuple:
+    """Setters of BaseModel's four slots, called directly (faster than setattr)."""
+    global _SETTERS
+    if _SETTERS is None:
+        from pydantic import BaseModel
+
+        slots = BaseModel.__dict__
+        names = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+        _SETTERS = tuple(slots[name].__set__ for name in names)
+    return _SETTERS
 
 
 def _instance(cls, values: dict, fields_set: set):
@@ -264,49 +296,54 @@ def _converter(annotation, typing):
     return None
 
 
-def _build(graph_fields, version, nodes, edges):
+def _build(graph_fields, version, nodes, strings, edges, claims):
     import typing
 
     from .schema import Claim, Edge, GraphData, Node
 
     node_classes = {typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in typing.get_args(typing.get_args(Node)[0])}
     node_models = [_plan(node_classes[n["type"]]).build(n) for n in nodes]
+    table = [n.id for n in node_models] + strings  # one string object per id
 
+    assert tuple(Claim.model_fields) == ("report", "date", "quote", "stance"), "cache and Claim model disagree"
+    assert tuple(Edge.model_fields) == ("type", "source", "target", "claims"), "cache and Edge model disagree"
+    types, sources, targets, counts = edges
+    reports, ordinals, quotes, stances = claims
+    if not len(types) == len(sources) == len(targets) == len(counts):
+        raise ValueError("edge columns differ in length")
+    if not len(reports) == len(ordinals) == len(quotes) == len(stances) == sum(counts):
+        raise ValueError("claim columns differ in length")
     with_stance = {"report", "date", "quote", "stance"}
     without_stance = {"report", "date", "quote"}
-    edge_set = {"type", "source", "target", "claims"}
+    edge_fields = {"type", "source", "target", "claims"}
     fromordinal = dt.date.fromordinal
     new = _new
     set_dict, set_fields, set_extra, set_private = _slot_setters()
     edge_models = []
     append = edge_models.append
-    for type_, source, target, rows in edges:
-        claims = []
-        for row in rows:
-            date = fromordinal(row[1])  # one object per claim, as validation makes: a
-            # shared one would come out of a YAML dump as an anchor and aliases
+    j = 0
+    for type_, source, target, count in zip(types, sources, targets, counts):
+        if count < 1:
+            raise ValueError("edge without claims")
+        claim_models = []
+        for k in range(j, j + count):
+            stance = stances[k]
             claim = new(Claim)
-            if len(row) == 4:
-                set_dict(claim, {"report": row[0], "date": date, "quote": row[2], "stance": row[3]})
-                set_fields(claim, set(with_stance))
-            elif len(row) == 3:
-                set_dict(claim, {"report": row[0], "date": date, "quote": row[2], "stance": None})
-                set_fields(claim, set(without_stance))
-            else:
-                raise ValueError("bad claim row")
+            # one date object per claim, as validation makes: a shared one would come out
+            # of a YAML dump as an anchor and aliases
+            set_dict(claim, {"report": table[reports[k]], "date": fromordinal(ordinals[k]), "quote": quotes[k],
+                             "stance": table[stance] if stance >= 0 else None})
+            set_fields(claim, set(without_stance) if stance == _UNSET else set(with_stance))
             set_extra(claim, None)
             set_private(claim, None)
-            claims.append(claim)
-        if not claims:
-            raise ValueError("edge without claims")
+            claim_models.append(claim)
+        j += count
         edge = new(Edge)
-        set_dict(edge, {"type": type_, "source": source, "target": target, "claims": claims})
-        set_fields(edge, set(edge_set))
+        set_dict(edge, {"type": table[type_], "source": table[source], "target": table[target], "claims": claim_models})
+        set_fields(edge, set(edge_fields))
         set_extra(edge, None)
         set_private(edge, None)
         append(edge)
-    assert tuple(Claim.model_fields) == ("report", "date", "quote", "stance"), "cache and Claim model disagree"
-    assert tuple(Edge.model_fields) == ("type", "source", "target", "claims"), "cache and Edge model disagree"
     values = {"version": version, "nodes": node_models, "edges": edge_models}
     return _instance(GraphData, values, set(graph_fields))
 

@@ -191,23 +191,34 @@ def exposure(
     wanted_sectors = {g.resolve(s, types=("sector",)).id for s in sectors} if sectors else None
 
     best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
-    results = []
+    rank = {s: i for i, s in enumerate(STANCES)}
+    nodes = g.nodes
+    # rank on what the steps say, then build Hop and Reach objects for the kept results
+    # only: with `top`, a big graph's query skips thousands of them
+    found = []
     for node_id, (score, steps) in best.items():
-        node = g.nodes[node_id]
+        node = nodes[node_id]
         if node_id == origin.id or node.type not in wanted_types:
             continue
-        hops = _hops(steps, as_of)
-        stance, sector = _last_stance_and_sector(g, hops)
+        path = (origin.id,) + tuple(e.target if e.source == u else e.source for u, _, e in steps)
+        # as _last_stance_and_sector does with the hops
+        last = steps[-1][2] if steps else None
+        claim = current_claim(last.claims, as_of) if last is not None and EDGE_RULES[last.type].stance else None
+        stance = claim.stance if claim else None
+        sector = None
+        for nid in path:
+            if nodes[nid].type == "sector":
+                sector = nid
         if wanted_stances and stance not in wanted_stances:
             continue
-        path = (origin.id,) + tuple(h.end for h in hops)
         if wanted_sectors and not wanted_sectors & set(path):
             continue
-        results.append(Reach(node, round(score, 6), path, hops, stance, sector))
-    rank = {s: i for i, s in enumerate(STANCES)}
-    results.sort(key=lambda r: (-r.score, rank.get(r.stance, len(rank)), r.sector or "", r.id))
+        score = round(score, 6)
+        found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), node, score, path, steps, stance, sector))
+    found.sort(key=lambda f: f[0])
     if top is not None:
-        results = results[:top]
+        found = found[:top]
+    results = [Reach(node, score, path, _hops(steps, as_of), stance, sector) for _, node, score, path, steps, stance, sector in found]
     return ExposureReport(origin, results, depth, as_of)
 
 
@@ -225,12 +236,7 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     ['risk-supply-chain', 'risk-capex-sustainability']
     """
     target = g.resolve(company)
-    forward = g.flow_adjacency(as_of)
-    backward: dict[str, list[tuple[str, float, Edge]]] = {}
-    for u, outs in forward.items():
-        for v, w, e in outs:
-            backward.setdefault(v, []).append((u, w, e))
-    best = best_paths(backward, target.id, depth)
+    best = best_paths(g._reverse_flow_adjacency(as_of), target.id, depth)
 
     out: list[Reach] = []
     upstream: dict[str, tuple[Hop, ...]] = {}

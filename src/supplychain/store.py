@@ -12,6 +12,7 @@ import contextlib
 import difflib
 import gc
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -86,6 +87,8 @@ def parse_yaml(text: str, file: str) -> Any:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the parse allocates millions of objects and no cycles: 2x faster
     try:
+        with contextlib.suppress(_Unusual):
+            return _load_in_chunks(text)
         try:
             return _load_plain(text)
         except _Unusual:  # anchors to ancestors, merge keys, explicit tags, duplicates...
@@ -182,6 +185,81 @@ def _load_plain(text: str) -> Any:
             raise _Unusual from None
     finally:
         loader.dispose()
+
+
+_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*))?")
+_COLUMN_0 = re.compile(r"^[^ #\n]", re.M)  # lines that start at column 0 (not blank, not comments)
+_ONLY_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n?)*")
+_CHUNK_CHARS = 4_000_000
+
+
+def _load_in_chunks(text: str) -> Any:
+    """What :func:`_load_plain` returns for the whole text, parsed a slice at a time.
+
+    A graph file is a top-level mapping whose big values are block sequences written at
+    column 0 (``nodes:`` then ``- id: ...`` lines). Such a sequence is cut between items
+    into slices of a few megabytes, each parsed on its own, so libyaml's node tree (ten
+    times the size of the data) never exists for the whole file at once. Only that plain
+    layout is cut: any other line at column 0, any error and anything unusual raise
+    :class:`_Unusual`, and the whole text is parsed in one piece instead, so results and
+    error messages are exactly those of the one-piece parse.
+    """
+    if len(text) < 2 * _CHUNK_CHARS or "\r" in text:
+        raise _Unusual
+    sections: list[list] = []  # [key, inline value, body start, item starts, body end]
+    for m in _COLUMN_0.finditer(text):
+        at = m.start()
+        eol = text.find("\n", at)
+        line = text[at : eol if eol >= 0 else len(text)]
+        if line == "-" or line.startswith("- "):
+            if not sections or sections[-1][1] is not None:
+                raise _Unusual  # a top-level sequence, or items after an inline value
+            sections[-1][3].append(at)
+            continue
+        key = _TOP_KEY.fullmatch(line)
+        if key is None:
+            raise _Unusual  # '---', '%YAML', a tab, a flow mapping...
+        if sections:
+            sections[-1][4] = at
+        value = key.group(2)
+        if value is not None and (not value.strip() or value.lstrip().startswith("#")):
+            value = None
+        sections.append([key.group(1), value, eol + 1 if eol >= 0 else len(text), [], len(text)])
+    if not sections:
+        raise _Unusual
+    out: dict[str, Any] = {}
+    try:
+        for key, value, body, items, end in sections:
+            if key in out:
+                raise _Unusual  # a duplicate key: the one-piece parse names its line
+            if value is not None:
+                if not _ONLY_COMMENTS.fullmatch(text, body, end):
+                    raise _Unusual  # a value spread over several lines
+                item = _load_plain(f"{key}: {value}\n")
+                if not isinstance(item, dict) or list(item) != [key]:
+                    raise _Unusual
+                out[key] = item[key]
+            elif not items:
+                out[key] = _load_plain(text[body:end]) if not _ONLY_COMMENTS.fullmatch(text, body, end) else None
+                if out[key] is not None and not isinstance(out[key], list):
+                    raise _Unusual  # a nested mapping: leave it to the one-piece parse
+            else:
+                if not _ONLY_COMMENTS.fullmatch(text, body, items[0]):
+                    raise _Unusual
+                values: list[Any] = []
+                first = 0
+                for k in range(1, len(items) + 1):
+                    stop = items[k] if k < len(items) else end
+                    if k == len(items) or stop - items[first] >= _CHUNK_CHARS:
+                        piece = _load_plain(text[items[first] : stop])
+                        if not isinstance(piece, list) or len(piece) != k - first:
+                            raise _Unusual
+                        values.extend(piece)
+                        first = k
+                out[key] = values
+    except yaml.YAMLError:
+        raise _Unusual from None
+    return out
 
 
 def load_data(path: Path | str) -> GraphData:
