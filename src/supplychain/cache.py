@@ -236,29 +236,39 @@ class _Plan:
     def __init__(self, cls):
         import typing
 
-        self.cls = cls
-        self.fields: list[tuple[str, Any, Any, Any]] = []  # name, converter, default factory, default
-        for name, info in cls.model_fields.items():
-            self.fields.append((name, _converter(info.annotation, typing), info.default_factory, info.default))
-        self.names = frozenset(cls.model_fields)
         from pydantic_core import PydanticUndefined
 
-        self.required = PydanticUndefined
+        self.cls = cls
+        self.names = frozenset(cls.model_fields)
+        self.template: dict[str, Any] = {}  # every field in declaration order, with its default
+        self.factories: list[tuple[str, Any]] = []  # fields whose default is made fresh
+        self.required: list[str] = []
+        self.converters: list[tuple[str, Any]] = []
+        for name, info in cls.model_fields.items():
+            self.template[name] = None if info.default is PydanticUndefined else info.default
+            if info.default_factory is not None:
+                self.factories.append((name, info.default_factory))
+            elif info.default is PydanticUndefined:
+                self.required.append(name)
+            convert = _converter(info.annotation, typing)
+            if convert is not None:
+                self.converters.append((name, convert))
 
     def build(self, given: dict):
         if not given.keys() <= self.names:
             raise ValueError(f"unknown fields {sorted(given.keys() - self.names)}")
-        values = {}
-        for name, convert, factory, default in self.fields:
-            if name in given:
-                v = given[name]
-                values[name] = v if convert is None or v is None else convert(v)
-            elif factory is not None:
+        values = self.template.copy()
+        values.update(given)  # keeps the declaration order of the template
+        for name, factory in self.factories:
+            if name not in given:
                 values[name] = factory()
-            elif default is self.required:
+        for name in self.required:
+            if name not in given:
                 raise ValueError(f"missing field {name!r}")
-            else:
-                values[name] = default
+        for name, convert in self.converters:
+            v = given.get(name)
+            if v is not None:
+                values[name] = convert(v)
         return _instance(self.cls, values, set(given))
 
 
@@ -319,27 +329,27 @@ def _build(graph_fields, version, nodes, strings, edges, claims):
     fromordinal = dt.date.fromordinal
     new = _new
     set_dict, set_fields, set_extra, set_private = _slot_setters()
+    claim_models = []
+    append = claim_models.append
+    for report, ordinal, quote, stance in zip(reports, ordinals, quotes, stances):
+        claim = new(Claim)
+        # one date object per claim, as validation makes: a shared one would come out of
+        # a YAML dump as an anchor and aliases
+        set_dict(claim, {"report": table[report], "date": fromordinal(ordinal), "quote": quote,
+                         "stance": table[stance] if stance >= 0 else None})
+        set_fields(claim, set(without_stance) if stance == _UNSET else set(with_stance))
+        set_extra(claim, None)
+        set_private(claim, None)
+        append(claim)
     edge_models = []
     append = edge_models.append
     j = 0
     for type_, source, target, count in zip(types, sources, targets, counts):
         if count < 1:
             raise ValueError("edge without claims")
-        claim_models = []
-        for k in range(j, j + count):
-            stance = stances[k]
-            claim = new(Claim)
-            # one date object per claim, as validation makes: a shared one would come out
-            # of a YAML dump as an anchor and aliases
-            set_dict(claim, {"report": table[reports[k]], "date": fromordinal(ordinals[k]), "quote": quotes[k],
-                             "stance": table[stance] if stance >= 0 else None})
-            set_fields(claim, set(without_stance) if stance == _UNSET else set(with_stance))
-            set_extra(claim, None)
-            set_private(claim, None)
-            claim_models.append(claim)
-        j += count
         edge = new(Edge)
-        set_dict(edge, {"type": table[type_], "source": table[source], "target": table[target], "claims": claim_models})
+        set_dict(edge, {"type": table[type_], "source": table[source], "target": table[target], "claims": claim_models[j : j + count]})
+        j += count
         set_fields(edge, set(edge_fields))
         set_extra(edge, None)
         set_private(edge, None)
