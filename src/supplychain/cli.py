@@ -284,7 +284,7 @@ def cmd_path(args) -> int:
     elif args.format == "csv":
         _emit(render.to_csv(("rank", "length", "nodes"), [(i, len(p.hops), " > ".join(p.nodes)) for i, p in enumerate(found, 1)]))
     else:
-        _emit("\n".join(f"{i}. ({len(p.hops)} hops) {p.describe(g)}" for i, p in enumerate(found, 1)))
+        _emit("\n".join(f"{i}. ({len(p.hops)} hop{'' if len(p.hops) == 1 else 's'}) {p.describe(g)}" for i, p in enumerate(found, 1)))
     return 0
 
 
