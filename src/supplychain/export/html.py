@@ -1003,7 +1003,7 @@ _LEFTOVERS = (
     re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>"),
     re.compile(r"<!-- <link rel=\"stylesheet\" href=\"../node_modules.*?-->", re.S),
 )
-_SCRIPTS = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S)
+_SCRIPTS = re.compile(r"<script(?:\s(?![^>]*application/json)[^>]*)?>(.*?)</script>", re.S)  # the scripts that run
 
 
 def _finish(page: str, g: "Graph", view: View, nodes: list[dict], edges: list[dict], side: dict[str, Any]) -> str:
@@ -1056,14 +1056,18 @@ def _finish(page: str, g: "Graph", view: View, nodes: list[dict], edges: list[di
         '<div id="sc-tip" role="tooltip" hidden></div>\n'
         '<aside id="sc-details" hidden><button id="sc-close" type="button" aria-label="close">×</button><div id="sc-details-body"></div></aside>'
     )
-    script = "<script>\nvar SC = " + _script_json(side) + ";\n" + _SCRIPT + "</script>\n"
+    # a JSON data block (never run, parsed with JSON.parse: much faster than a literal of megabytes)
+    # the tooltips' data: a JSON block (never run; JSON.parse is much faster than a literal of megabytes)
+    data = f'<script type="application/json" id="sc-data">{_script_json(side)}</script>\n'
 
     head = _replace_once(head, "<html>", '<html lang="en">')
     head = _replace_once(head, '<meta charset="utf-8">', f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_esc(title)}</title>')
     head += f"<style>{_CSS}</style>\n"
-    body = _replace_once(body, "<body>", "<body>" + header)
+    body = _replace_once(body, "<body>", "<body>" + header + data)
     body = _replace_once(body, '<div id="mynetwork" class="card-body"></div>', '<div id="mynetwork" class="card-body"></div>' + overlay)
-    body = _replace_once(body, "</body>", script + "</body>")
+    # the controls run in pyvis's script, right after the network is built: the view is fitted
+    # before the browser paints, so the first drawing is the only one
+    body = _replace_once(body, "drawGraph();\n", "drawGraph();\n" + _SCRIPT)
     page = head + body
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in _SCRIPTS.findall(page))
     csp = f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
@@ -1144,6 +1148,7 @@ body { display: flex; flex-direction: column; font: 14px/1.4 'Noto Sans CJK SC',
 """
 
 _SCRIPT = r"""
+var SC = JSON.parse(document.getElementById("sc-data").textContent);
 (function () {
   "use strict";
   var S = SC.s;  // every string already passed through html.escape
@@ -1283,7 +1288,6 @@ _SCRIPT = r"""
   window.addEventListener("resize", function () { if (!moved) network.fit({ animation: false }); });
   network.once("afterDrawing", function () { window.scDrawnAt = performance.now(); });
   network.fit({ animation: false });
-  network.redraw();
   window.scReady = true;
   window.scNodeTip = nodeTip;
   window.scEdgeTip = edgeTip;
