@@ -23,6 +23,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(SC) validate
 	$(SC) exposure 阿里云资本开支
+	$(SC) export html
+	$(SC) export html --driver 阿里云资本开支 -o output/exposure-alibaba-capex.html
 
 # Headless Chromium and a CJK font from Debian (no browser download: Playwright drives /usr/bin/chromium)
 browser:

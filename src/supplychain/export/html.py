@@ -1286,7 +1286,11 @@ var SC = JSON.parse(document.getElementById("sc-data").textContent);
   network.on("dragEnd", function () { moved = true; });
   network.on("zoom", function () { moved = true; });
   window.addEventListener("resize", function () { if (!moved) network.fit({ animation: false }); });
-  network.once("afterDrawing", function () { window.scDrawnAt = performance.now(); });
+  network.once("afterDrawing", function () {
+    window.scDrawnAt = performance.now();
+    // labels are measured on the first drawing: fit again to centre them (cheap when small)
+    if (all.length <= 3000) network.fit({ animation: false });
+  });
   network.fit({ animation: false });
   window.scReady = true;
   window.scNodeTip = nodeTip;
