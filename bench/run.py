@@ -60,26 +60,38 @@ def measure(fn, repeat: int, budget: float) -> tuple[float, list[float], object]
     return statistics.median(runs), runs, result
 
 
+# A small process runs each command and reports its wall time and peak RSS: measured from
+# here, the peak would include this (big) process's memory, which a child inherits until
+# it execs and which the kernel counts in the child's high-water mark.
+_RUNNER = """
+import os, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(p.pid, 0)
+wall = time.perf_counter() - t
+with open(sys.argv[1], "w") as f:
+    f.write(f"{wall} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_process(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[float, float, int, str]:
     """Run a command; (wall seconds, peak RSS in MB, exit code, stdout+stderr tail)."""
-    with tempfile.TemporaryFile() as out:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        deadline = t + timeout
-        while True:
-            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                p.kill()
-                pid, status, usage = os.wait4(p.pid, 0)
-                break
-            time.sleep(0.002)
-        wall = time.perf_counter() - t
-        p.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
+        p = subprocess.Popen(
+            [sys.executable, "-c", _RUNNER, report.name, *cmd], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT
+        )
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return wall, usage.ru_maxrss / 1024, p.returncode, text[-2000:]
+        measured = report.read().split()
+    if len(measured) != 2:
+        return float("nan"), float("nan"), p.returncode or 1, text[-2000:]
+    return float(measured[0]), int(measured[1]) / 1024, p.returncode, text[-2000:]
 
 
 def measure_process(cmd, repeat, budget, env=None, before=None, timeout=3600):
