@@ -1106,7 +1106,8 @@ def export_html(g: "Graph", path, *, driver=None, focus=None, depth=None, max_no
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return f"{path}: {len(view.nodes)} nodes, {len(view.edges)} edges"
+    n, m = len(view.nodes), len(view.edges)
+    return f"{path}: {n} node{'s' if n != 1 else ''}, {m} edge{'s' if m != 1 else ''}"
 
 
 # --------------------------------------------------------------------------- inline CSS and JS
