@@ -42,5 +42,9 @@ SIZES ?= 1000,10000
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --sizes $(SIZES)
 
+# Regenerates docs/graph.png (the README's picture) from the exposure page
+screenshot: $(VENV)/.installed-test browser
+	$(BIN)/python bench/screenshot.py
+
 clean:
 	rm -rf $(VENV) output/*.html build src/*.egg-info .pytest_cache
