@@ -121,7 +121,7 @@ def test_synthetic_graph_in_chunks(monkeypatch):
     monkeypatch.setattr(store, "_CHUNK_CHARS", 5_000)
     called = []
     real = store._load_plain
-    monkeypatch.setattr(store, "_load_plain", lambda t: called.append(len(t)) or real(t))
+    monkeypatch.setattr(store, "_load_plain", lambda t, *a: called.append(len(t)) or real(t, *a))
     assert store.parse_yaml(text, "s.yaml") == yaml.load(text, Loader=store._StrictLoader)
     assert len(called) > 10 and max(called) < 20_000  # parsed in slices
 
@@ -153,3 +153,33 @@ def test_random_damage_is_reported_as_the_full_loader_does(monkeypatch):
             else:
                 chars[at:at] = rng.choice(pieces)
         agree("".join(chars))
+
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """Cut texts into small slices and parse half of them in a forked child."""
+    import os
+
+    monkeypatch.setattr(store, "_CHUNK_CHARS", 300)
+    monkeypatch.setattr(store, "_PARALLEL_CHARS", 600)
+    forks = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return forks
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_parsing_in_two_processes_gives_the_same_data_and_errors(two_processes):
+    text = dump_graph(synth_data(40, seed=3))
+    agree(text)
+    assert two_processes, "the child process parsed half of the slices"
+    agree(text.replace("  name: ", "  name: x\n  name: ", 1))  # a duplicate key in the child's half
+    agree(text[: len(text) * 3 // 4] + '"unterminated\n' + text[len(text) * 3 // 4 :])
+    agree(text.replace("\n- type: supplies\n", "\n- 1: number key\n  type: supplies\n", 1))  # not msgpack-safe: whole parse

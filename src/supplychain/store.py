@@ -13,6 +13,7 @@ import difflib
 import gc
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -118,7 +119,7 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool
 _BUSY = object()
 
 
-def _load_plain(text: str) -> Any:
+def _load_plain(text: str, str_keys: bool = False) -> Any:
     """What ``yaml.load(text, Loader=_StrictLoader)`` returns, twice as fast, for plain data.
 
     libyaml composes the node tree in C; this builds the Python objects from it in one
@@ -126,6 +127,7 @@ def _load_plain(text: str) -> Any:
     booleans, nulls, lists and mappings with scalar keys; anything else (merge keys,
     explicit tags, recursive anchors) and any duplicate key raise :class:`_Unusual`, and
     the caller lets the full loader handle the text, so results and errors are the same.
+    With ``str_keys``, a mapping key that is not a string is unusual too.
     """
     loader = _StrictLoader(text)
     try:
@@ -163,7 +165,12 @@ def _load_plain(text: str) -> Any:
                 for key_node, value_node in node.value:
                     if type(key_node) is not ScalarNode:
                         raise _Unusual
-                    key = key_node.value if key_node.tag == _STR else scalar(key_node)
+                    if key_node.tag == _STR:
+                        key = key_node.value
+                    elif str_keys:
+                        raise _Unusual
+                    else:
+                        key = scalar(key_node)
                     if key in out:
                         raise _Unusual
                     if type(value_node) is ScalarNode and value_node.tag == _STR:
@@ -228,6 +235,7 @@ def _load_in_chunks(text: str) -> Any:
     if not sections:
         raise _Unusual
     out: dict[str, Any] = {}
+    slices: list[tuple[str, int, int, int]] = []  # key, start, stop, number of items
     try:
         for key, value, body, items, end in sections:
             if key in out:
@@ -246,20 +254,96 @@ def _load_in_chunks(text: str) -> Any:
             else:
                 if not _ONLY_COMMENTS.fullmatch(text, body, items[0]):
                     raise _Unusual
-                values: list[Any] = []
+                out[key] = []
                 first = 0
                 for k in range(1, len(items) + 1):
                     stop = items[k] if k < len(items) else end
                     if k == len(items) or stop - items[first] >= _CHUNK_CHARS:
-                        piece = _load_plain(text[items[first] : stop])
-                        if not isinstance(piece, list) or len(piece) != k - first:
-                            raise _Unusual
-                        values.extend(piece)
+                        slices.append((key, items[first], stop, k - first))
                         first = k
-                out[key] = values
+        for key, piece in zip((key for key, *_ in slices), _parse_slices(text, [s[1:] for s in slices])):
+            out[key].extend(piece)
     except yaml.YAMLError:
         raise _Unusual from None
     return out
+
+
+_PARALLEL_CHARS = 8_000_000
+
+
+def _parse_slices(text: str, slices: list[tuple[int, int, int]]) -> list[list]:
+    """Parse ``text[start:stop]`` for each slice, a list of ``count`` items each.
+
+    A big file's slices are shared with a forked child process (the other core) when the
+    process has a single thread: the child parses the second half and sends it back as
+    msgpack (which keeps strings, numbers, booleans and None as they are; keys must be
+    strings). Whatever goes wrong there means :class:`_Unusual`.
+    """
+    import threading
+
+    total = sum(stop - start for start, stop, _ in slices)
+    if (
+        total < _PARALLEL_CHARS
+        or len(slices) < 2
+        or not hasattr(os, "fork")
+        or not sys.platform.startswith("linux")
+        or (os.cpu_count() or 1) < 2
+        or threading.active_count() > 1
+    ):
+        return [_parse_slice(text, *s) for s in slices]
+    half, split = 0, len(slices)
+    for i, (start, stop, _) in enumerate(slices):
+        half += stop - start
+        if half >= total / 2:
+            split = min(i + 1, len(slices) - 1)
+            break
+    import msgspec
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse, send, leave without running any cleanup of the parent's
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                blob = b"\x01" + msgspec.msgpack.encode([_parse_slice(text, *s, str_keys=True) for s in slices[split:]])
+            except BaseException:  # noqa: BLE001 -- reported as 'unusual' to the parent
+                blob = b"\x00"
+            with os.fdopen(write_end, "wb") as f:
+                f.write(blob)
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        mine = [_parse_slice(text, *s) for s in slices[:split]]
+        with os.fdopen(read_end, "rb") as f:
+            blob = f.read()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(read_end)
+        os.waitpid(pid, 0)
+    if blob[:1] != b"\x01":
+        raise _Unusual
+    theirs = msgspec.msgpack.decode(memoryview(blob)[1:])
+    if not isinstance(theirs, list) or len(theirs) != len(slices) - split:
+        raise _Unusual
+    for (_, _, count), piece in zip(slices[split:], theirs):
+        if not isinstance(piece, list) or len(piece) != count:
+            raise _Unusual
+    return mine + theirs
+
+
+def _parse_slice(text: str, start: int, stop: int, count: int, str_keys: bool = False) -> list:
+    piece = _load_plain(text[start:stop], str_keys)
+    if not isinstance(piece, list) or len(piece) != count:
+        raise _Unusual
+    return piece
 
 
 def load_data(path: Path | str) -> GraphData:
