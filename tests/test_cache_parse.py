@@ -183,3 +183,23 @@ def test_parsing_in_two_processes_gives_the_same_data_and_errors(two_processes):
     agree(text.replace("  name: ", "  name: x\n  name: ", 1))  # a duplicate key in the child's half
     agree(text[: len(text) * 3 // 4] + '"unterminated\n' + text[len(text) * 3 // 4 :])
     agree(text.replace("\n- type: supplies\n", "\n- 1: number key\n  type: supplies\n", 1))  # not msgpack-safe: whole parse
+
+
+def test_big_graph_validated_in_slices_gives_the_same_data_and_messages(monkeypatch, tmp_path):
+    from supplychain.errors import GraphValidationError
+    from supplychain.store import parse_graph_text
+
+    monkeypatch.setattr(store, "_VALIDATE_SLICE", 100)
+    text = dump_graph(synth_data(120, seed=4))
+    whole = store.GraphData.model_validate(yaml.load(text, Loader=store._StrictLoader))
+    sliced = parse_graph_text(text, "s.yaml")
+    assert sliced == whole and sliced.model_fields_set == whole.model_fields_set
+    assert all(type(a) is type(b) for a, b in zip(sliced.nodes, whole.nodes))
+    bad = text.replace("  date: 2023-", "  date: 2023-13-", 1).replace("type: supplies", "type: suplies", 1)
+    messages = []
+    for slice_ in (100, 10**9):
+        monkeypatch.setattr(store, "_VALIDATE_SLICE", slice_)
+        with pytest.raises(GraphValidationError) as info:
+            parse_graph_text(bad, "s.yaml")
+        messages.append([str(i) for i in info.value.issues])
+    assert messages[0] == messages[1] and len(messages[0]) >= 2
