@@ -10,7 +10,8 @@ then timed, each figure the median of repeated runs (fewer repeats for slow ones
 - ``load cold``: parse and validate the YAML (:func:`supplychain.store.load_data`);
 - ``load warm``: :func:`supplychain.graph.load_graph` through the validated cache;
 - ``exposure``, ``drivers``: the queries on a loaded graph (``first``: the first call,
-  which also builds the name index and the flow adjacency);
+  which also builds the name index and the flow adjacency; ``top 20``: what the CLI
+  figures ask for); ``drivers`` starts from a company the driver reaches;
 - ``cli cold`` / ``cli warm``: a whole ``supplychain exposure`` process, wall time, with
   no cache entry (it parses, validates and writes one) and with one; peak RSS too;
 - ``ingest``: ``supplychain ingest <the seed note> --driver <a synthetic driver>
@@ -180,10 +181,11 @@ def run_size(n: int, args) -> dict:
 
     # queries
     driver = next(nd for nd in g.data.nodes if nd.type == "driver")
-    company = g.node("co-000001")
     fresh = Graph(g.data)
     first = measure(lambda: exposure(fresh, driver.name), 1, budget)
     record("exposure first", first)
+    top = measure(lambda: exposure(g, driver.name, top=20), repeat, budget)
+    record("exposure top 20", top)
     ours = measure(lambda: exposure(g, driver.name), repeat, budget)
     theirs = measure(lambda: plain.exposure(plain_G, driver.id), slow_repeat, budget)
     ours_scores = {r.id: round(r.score, 6) for r in ours[2].results}
@@ -192,10 +194,17 @@ def run_size(n: int, args) -> dict:
     record("exposure", ours, theirs, results=len(ours_scores), agrees_with_plain=agree)
     if not agree:
         raise AssertionError(f"exposure differs from the plain approach at {n} companies")
+    # the reverse query from a company the driver reaches, halfway down its list
+    reached = [r.node for r in ours[2].results if r.node.type == "company"]
+    company = reached[len(reached) // 2]
+    fresh = Graph(g.data)
+    record("drivers first", measure(lambda: drivers(fresh, company.name), 1, budget))
     ours = measure(lambda: drivers(g, company.name), repeat, budget)
     theirs = measure(lambda: plain.drivers(plain_G, company.id), slow_repeat, budget)
     agree = {r.id: round(r.score, 6) for r in ours[2] if r.node.type == "driver"} == {k: round(v, 6) for k, v in theirs[2].items()}
-    record("drivers", ours, theirs, results=len(ours[2]), agrees_with_plain=agree)
+    record("drivers", ours, theirs, results=len(ours[2]), agrees_with_plain=agree, company=company.id)
+    if not agree:
+        raise AssertionError(f"drivers differs from the plain approach at {n} companies")
 
     # whole CLI calls
     sc = supplychain_cmd()
@@ -249,11 +258,11 @@ def table(results: dict) -> str:
             if "median_s" not in m:
                 lines.append(f"{n:>9}  {name:<16} {m.get('error', '')}")
                 continue
-            plain_ = f"{m['plain_median_s']:>10.3f}" if "plain_median_s" in m else " " * 10
+            plain_ = f"{m['plain_median_s']:>10.4f}" if "plain_median_s" in m else " " * 10
             ratio = f"{m['ratio']:>7.1f}x" if m.get("ratio") else " " * 8
             rss = f"{m['peak_rss_mb']:>8.0f}" if "peak_rss_mb" in m else ""
             rss += f" {m['plain_peak_rss_mb']:>8.0f}" if "plain_peak_rss_mb" in m else ""
-            lines.append(f"{n:>9}  {name:<16} {m['median_s']:>10.3f} {plain_} {ratio}  {rss}".rstrip())
+            lines.append(f"{n:>9}  {name:<16} {m['median_s']:>10.4f} {plain_} {ratio}  {rss}".rstrip())
     return "\n".join(lines)
 
 
