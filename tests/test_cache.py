@@ -179,9 +179,9 @@ def test_missing_file_gives_the_usual_error(tmp_path):
         load_graph(tmp_path / "nope.yaml")
 
 
-def test_cache_entry_is_readable_by_others(graph_file):
+@pytest.mark.parametrize("mode", [0o644, 0o600])
+def test_cache_entry_is_as_private_as_the_graph_file(graph_file, mode):
+    graph_file.chmod(mode)
     load_graph(graph_file)
     (entry,) = entries(graph_file)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert stat.S_IMODE(entry.stat().st_mode) == 0o666 & ~mask
+    assert stat.S_IMODE(entry.stat().st_mode) == mode

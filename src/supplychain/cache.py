@@ -84,7 +84,7 @@ def load_data(path: Path | str, *, use_cache: bool | None = None):
     del raw  # the text is enough from here on (150 MB less at 100k companies)
     data = parse_graph_text(text, str(path))
     del text
-    write_entry(entry, digest, data)
+    write_entry(entry, digest, data, source=path)
     return data
 
 
@@ -359,12 +359,6 @@ def _build(graph_fields, version, nodes, strings, edges, claims):
 # --------------------------------------------------------------------------- files
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def read_entry(entry: Path, digest: str):
     """The data of a sound cache entry, or None (missing, stale, corrupt: all the same)."""
     try:
@@ -377,10 +371,12 @@ def read_entry(entry: Path, digest: str):
         return None
 
 
-def write_entry(entry: Path, digest: str, data) -> bool:
+def write_entry(entry: Path, digest: str, data, source: Path | None = None) -> bool:
     """Write a cache entry atomically and drop older entries of the same file.
 
-    Returns False, quietly, when it cannot be written (read-only folder, full disk...).
+    The entry gets the read and write permissions of ``source`` (the graph file): it is
+    exactly as private as the data it holds. Returns False, quietly, when it cannot be
+    written (read-only folder, full disk...).
     """
     try:
         with _gc_paused():
@@ -392,7 +388,8 @@ def write_entry(entry: Path, digest: str, data) -> bool:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(blob)
-        os.chmod(tmp, 0o666 & ~_umask())
+        if source is not None:
+            os.chmod(tmp, os.stat(source).st_mode & 0o666)
         os.replace(tmp, entry)
     except OSError:
         with contextlib.suppress(OSError):
