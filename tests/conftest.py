@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -40,3 +39,20 @@ def mini():
 def tickers() -> dict[str, dict]:
     with open(TICKERS, encoding="utf-8", newline="") as f:
         return {row["name_zh"]: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture
+def graph_copy(tmp_path) -> Path:
+    """A writable copy of the bundled graph: tests never write data/graph.yaml."""
+    path = tmp_path / "graph.yaml"
+    path.write_bytes(GRAPH.read_bytes())
+    return path
+
+
+def run(capsys, *argv):
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    from supplychain.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

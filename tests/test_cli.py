@@ -10,14 +10,8 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run
 from supplychain.cli import build_parser, main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_ok(capsys):

@@ -6,7 +6,6 @@ Chromium (see tests/browser.py) with the network blocked.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, GRAPH, ROOT, SEED_NOTE
+from conftest import FIXTURES, GRAPH, ROOT, SEED_NOTE, run
 from supplychain.cli import main
 from supplychain.errors import GraphValidationError
 from supplychain.graph import Graph, load_graph
@@ -29,19 +29,6 @@ LATER = f"{SERIES}/industry_research_2025-12-03.md"
 LATEST = f"{SERIES}/industry_research_2025-12-10.md"
 VARIANTS = FIXTURES / "ingest" / "variants"
 GOLDEN = FIXTURES / "ingest" / "series" / "golden_2025-12-03.diff"
-
-
-@pytest.fixture
-def graph_copy(tmp_path) -> Path:
-    path = tmp_path / "graph.yaml"
-    path.write_bytes(GRAPH.read_bytes())
-    return path
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def member_stances(g: Graph) -> dict[tuple[str, str], str]:

@@ -6,25 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GRAPH
+from conftest import run
 from supplychain.cli import main
 from supplychain.graph import load_graph
 from supplychain.schema import current_claim
 
 PATCHES = "tests/fixtures/ingest/patches"
-
-
-@pytest.fixture
-def graph_copy(tmp_path) -> Path:
-    path = tmp_path / "graph.yaml"
-    path.write_bytes(GRAPH.read_bytes())
-    return path
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_apply_a_patch_then_again_is_a_no_op(graph_copy, capsys):
