@@ -197,7 +197,10 @@ def _write_json(g, path: Path) -> str:
         values = _edge_values(e)
         values["claims"] = _claims_json(e)
         G.add_edge(e.source, e.target, key=e.type, type=e.type, **values)
-    data = nx.node_link_data(G, edges="edges")
+    try:
+        data = nx.node_link_data(G, edges="edges")
+    except TypeError:  # networkx < 3.4 names the key `link`
+        data = nx.node_link_data(G, link="edges")
     with _atomic(path) as f:
         json.dump(data, f, ensure_ascii=False, indent=1)
         f.write("\n")
