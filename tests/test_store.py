@@ -140,3 +140,22 @@ def test_a_second_writer_is_refused(tmp_path):
                 pass
     with graph_lock(target):  # released
         pass
+
+
+def test_save_keeps_the_file_permissions(tmp_path):
+    target = tmp_path / "graph.yaml"
+    shutil.copy(GRAPH, target)
+    os.chmod(target, 0o640)
+    save_graph(load_data(target), target)
+    assert os.stat(target).st_mode & 0o777 == 0o640
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    from supplychain.store import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "new.yaml", "version: 1\n")
+    finally:
+        os.umask(old)
+    assert os.stat(tmp_path / "new.yaml").st_mode & 0o777 == 0o644

@@ -28,7 +28,6 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -379,22 +378,15 @@ def write_entry(entry: Path, digest: str, data, source: Path | None = None) -> b
     exactly as private as the data it holds. Returns False, quietly, when it cannot be
     written (read-only folder, full disk...).
     """
+    from .store import atomic_writer
+
     try:
         with _gc_paused():
             blob = encode(data, digest)
         entry.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
-    except (OSError, TypeError, ValueError):
-        return False
-    try:
-        with os.fdopen(fd, "wb") as f:
+        with atomic_writer(entry, "wb", like=source) as f:
             f.write(blob)
-        if source is not None:
-            os.chmod(tmp, os.stat(source).st_mode & 0o666)
-        os.replace(tmp, entry)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except (OSError, TypeError, ValueError):
         return False
     prefix = entry.name[: -len(digest) - len(".msgpack")]
     with contextlib.suppress(OSError):

@@ -13,8 +13,8 @@ import difflib
 import gc
 import os
 import re
+import secrets
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -727,13 +727,30 @@ def save_graph(data: GraphData, path: Path | str) -> str:
 
 
 def atomic_write(path: Path | str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, fsync and rename."""
+    """Write ``text`` to ``path`` as UTF-8 via a temporary file, fsync and rename."""
+    with atomic_writer(path) as f:
+        f.write(text)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path | str, mode: str = "w", *, like: Path | str | None = None) -> Iterator[Any]:
+    """A file object whose content replaces ``path`` only once it is complete.
+
+    The text goes to a temporary file beside ``path``, is flushed to disk and renamed
+    over it, so a crash leaves either the old file or the new one, never half of one.
+    The new file keeps the permissions of the file it replaces (or of ``like``); a new
+    file gets the usual ones (0666 less the umask). Text is UTF-8 with ``\n`` newlines.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, os.stat(like if like is not None else path).st_mode & 0o7777)
+        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **kwargs) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

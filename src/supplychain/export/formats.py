@@ -31,14 +31,13 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from ..store import atomic_writer
 from ..errors import SupplyChainError
 from ..schema import EDGE_RULES, STANCE_WEIGHT, current_claim
 
@@ -143,25 +142,6 @@ def scalar_graph(g):
 # --------------------------------------------------------------------------- writers
 
 
-@contextlib.contextmanager
-def _atomic(path: Path, mode: str = "w"):
-    """A file object whose content replaces ``path`` only once it is complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as f:
-            yield f
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def _folder(path: Path) -> None:
     if path.exists() and not path.is_dir():
         raise SupplyChainError(f"{path}: is a file; csv and neo4j exports write a folder")
@@ -174,7 +154,7 @@ def _write_graphml(g, path: Path) -> str:
     G = scalar_graph(g)
     for _, _, data in G.edges(data=True):
         data.pop("id")  # the edge key (its type) is the GraphML edge id
-    with _atomic(path, "wb") as f:
+    with atomic_writer(path, "wb") as f:
         nx.write_graphml(G, f, encoding="utf-8")
     return ""
 
@@ -182,7 +162,7 @@ def _write_graphml(g, path: Path) -> str:
 def _write_gexf(g, path: Path) -> str:
     import networkx as nx
 
-    with _atomic(path, "wb") as f:
+    with atomic_writer(path, "wb") as f:
         nx.write_gexf(scalar_graph(g), f, encoding="utf-8")
     return ""
 
@@ -201,14 +181,14 @@ def _write_json(g, path: Path) -> str:
         data = nx.node_link_data(G, edges="edges")
     except TypeError:  # networkx < 3.4 names the key `link`
         data = nx.node_link_data(G, link="edges")
-    with _atomic(path) as f:
+    with atomic_writer(path) as f:
         json.dump(data, f, ensure_ascii=False, indent=1)
         f.write("\n")
     return ""
 
 
 def _write_rows(path: Path, header, rows) -> None:
-    with _atomic(path) as f:
+    with atomic_writer(path) as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
@@ -340,12 +320,12 @@ def _write_neo4j(g, path: Path) -> str:
     _folder(path)
     _write_rows(path / "nodes.csv", NEO4J_NODE_HEADER, _neo4j_node_rows(g))
     _write_rows(path / "relationships.csv", NEO4J_REL_HEADER, _neo4j_rel_rows(g))
-    with _atomic(path / "import.sh") as f:
+    with atomic_writer(path / "import.sh") as f:
         f.write(NEO4J_IMPORT)
     os.chmod(path / "import.sh", 0o755 & ~_umask())
-    with _atomic(path / "exposure.cypher") as f:
+    with atomic_writer(path / "exposure.cypher") as f:
         f.write(NEO4J_EXPOSURE_CYPHER)
-    with _atomic(path / "README.md") as f:
+    with atomic_writer(path / "README.md") as f:
         f.write(NEO4J_README.replace("{cypher}", NEO4J_EXPOSURE_CYPHER))
     return "nodes.csv, relationships.csv, import.sh, exposure.cypher, README.md"
 

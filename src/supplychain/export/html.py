@@ -34,9 +34,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -47,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..errors import SupplyChainError
 from ..names import normalize
 from ..schema import EDGE_RULES, NODE_TYPES, STANCE_LABELS, STANCES, Edge, current_claim
+from ..store import atomic_write
 
 if TYPE_CHECKING:
     from ..graph import Graph
@@ -1096,16 +1095,7 @@ def export_html(g: "Graph", path, *, driver=None, focus=None, depth=None, max_no
         if collecting:
             gc.enable()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, page)
     n, m = len(view.nodes), len(view.edges)
     return f"{path}: {n} node{'s' if n != 1 else ''}, {m} edge{'s' if m != 1 else ''}"
 
