@@ -182,6 +182,8 @@ class Graph:
         >>> sorted(load_graph("data/graph.yaml").matches("旭创")), load_graph("data/graph.yaml").matches("nothing")
         (['innolight'], set())
         """
+        if query in self.nodes:  # an id names its node alone (validation guarantees it)
+            return {query}
         exact, bare = self._names
         for key in query_keys(query):
             found = exact.get(key) or bare.get(key)

@@ -1,0 +1,5 @@
+"""`python -m supplychain ...` is the `supplychain` command."""
+
+from .cli import entry
+
+entry()
