@@ -37,10 +37,12 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
-# Benchmarks at 1k and 10k companies (not part of `make test`; `SIZES=1000,10000,100000 make bench` for all)
+# Benchmarks at 1k and 10k companies against the plain approach (not part of `make test`; `SIZES=1000,10000,100000 make bench` for all)
 SIZES ?= 1000,10000
-bench: $(VENV)/.installed-test
+# and the HTML page: export and headless-Chromium time to drawn at 1k and 5k companies
+bench: $(VENV)/.installed-test browser
 	$(BIN)/python bench/run.py --sizes $(SIZES)
+	$(BIN)/python bench/bench_html.py --sizes 1000,5000 --repeat 3
 
 # Regenerates docs/graph.png (the README's picture) from the exposure page
 screenshot: $(VENV)/.installed-test browser
