@@ -42,13 +42,19 @@ def test_exposure_and_drivers_match_brute_force(companies, seed, depth):
 def test_exposure_ranks_on_the_stance_and_sector_of_its_hops(as_of):
     import datetime as dt
 
-    from supplychain.query import _last_stance_and_sector
+    from supplychain.schema import EDGE_RULES
+
+    def stance_and_sector(r):  # read off the hops: the last hop's stance, the last sector passed
+        last = r.hops[-1]
+        stance = last.stance if EDGE_RULES[last.edge.type].stance else None
+        sectors = [n for h in r.hops for n in (h.start, h.end) if g.nodes[n].type == "sector"]
+        return stance, (sectors[-1] if sectors else None)
 
     g = Graph(synth_data(400, seed=6))
     day = dt.date.fromisoformat(as_of) if as_of else None
     for d in [n for n in g.data.nodes if n.type == "driver"]:
         full = exposure(g, d.id, as_of=day).results
         for r in full:
-            assert (r.stance, r.sector) == _last_stance_and_sector(g, r.hops)
+            assert (r.stance, r.sector) == stance_and_sector(r)
             assert r.path == (d.id,) + tuple(h.end for h in r.hops)
         assert [r.id for r in exposure(g, d.id, as_of=day, top=7).results] == [r.id for r in full[:7]]

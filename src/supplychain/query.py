@@ -133,17 +133,12 @@ def _reversed(hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
     return tuple(Hop(h.edge, h.end, h.start, h.weight, h.claim) for h in reversed(hops))
 
 
-def _last_stance_and_sector(g: Graph, hops: tuple[Hop, ...]) -> tuple[str | None, str | None]:
-    """The result's own stance (that of the last hop, when its edge type carries one:
-    an ETF reached through a holding has none) and the last sector the path went through."""
-    last = hops[-1] if hops else None
-    stance = last.stance if last and EDGE_RULES[last.edge.type].stance else None
-    sector = None
-    for h in hops:
-        for nid in (h.start, h.end):
-            if g.nodes[nid].type == "sector":
-                sector = nid
-    return stance, sector
+def _stance_and_sector(g: Graph, path: tuple[str, ...], last_edge: Edge | None, as_of) -> tuple[str | None, str | None]:
+    """The result's own stance (that of the path's last edge, when its type carries one:
+    an ETF reached through a holding has none) and the last sector on the path."""
+    claim = current_claim(last_edge.claims, as_of) if last_edge is not None and EDGE_RULES[last_edge.type].stance else None
+    sector = next((nid for nid in reversed(path) if g.nodes[nid].type == "sector"), None)
+    return (claim.stance if claim else None), sector
 
 
 def exposure(
@@ -201,14 +196,7 @@ def exposure(
         if node_id == origin.id or node.type not in wanted_types:
             continue
         path = (origin.id,) + tuple(e.target if e.source == u else e.source for u, _, e in steps)
-        # as _last_stance_and_sector does with the hops
-        last = steps[-1][2] if steps else None
-        claim = current_claim(last.claims, as_of) if last is not None and EDGE_RULES[last.type].stance else None
-        stance = claim.stance if claim else None
-        sector = None
-        for nid in path:
-            if nodes[nid].type == "sector":
-                sector = nid
+        stance, sector = _stance_and_sector(g, path, steps[-1][2] if steps else None, as_of)
         if wanted_stances and stance not in wanted_stances:
             continue
         if wanted_sectors and not wanted_sectors & set(path):
@@ -244,7 +232,8 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
         upstream[node_id] = hops = _reversed(_hops(steps, as_of))
         if g.nodes[node_id].type == "driver":
             path = (node_id,) + tuple(h.end for h in hops)
-            out.append(Reach(g.nodes[node_id], round(score, 6), path, hops, *_last_stance_and_sector(g, hops)))
+            last = hops[-1].edge if hops else None
+            out.append(Reach(g.nodes[node_id], round(score, 6), path, hops, *_stance_and_sector(g, path, last, as_of)))
 
     risks: dict[str, Reach] = {}
     for reached_id, (score, _) in best.items():
