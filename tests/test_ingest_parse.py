@@ -137,3 +137,11 @@ def test_parse_errors_are_file_format_errors():
     assert str(e.value) == "n.md:7: unbalanced marker '（推荐': write it as '（推荐）'"
     with pytest.raises(FileFormatError, match=r"n.md:1: front matter opened with '---' is never closed"):
         parse_text("---\ntitle: x\n", "n.md")
+
+
+def test_reference_reads_codes_as_graph_lookups_do():
+    from supplychain.ingest.plan import Reference
+
+    ref = Reference.load("data/reference/tickers.csv")
+    assert ref.lookup(None, "0700").name == ref.lookup(None, "00700.HK").name == "腾讯控股"
+    assert ref.lookup(None, "000700.SZ") is None

@@ -138,3 +138,9 @@ def test_queries_do_not_change_the_graph(graph):
     drivers(graph, "中际旭创")
     paths(graph, "中际旭创", "英维克")
     assert dump_graph(graph.data) == before
+
+
+@pytest.mark.parametrize("query", ["000700.SZ", "sz000700", "sh000856", "000700"])
+def test_a_named_exchange_or_a_six_digit_code_never_finds_an_hk_listing(graph, query):
+    with pytest.raises(NodeNotFound):
+        graph.resolve(query)

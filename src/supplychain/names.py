@@ -44,10 +44,23 @@ def ticker_keys(ticker: str) -> tuple[str, str]:
 
 
 def query_keys(text: str) -> list[str]:
-    """The keys a user's query may match: itself, as a ticker, and as a bare HK code."""
+    """The keys a user's query may match: itself, as a ticker, and as a bare HK code.
+
+    A query that names its exchange matches that listing only; a bare code of up to five
+    digits may also be an HK code written with leading zeros.
+
+    >>> query_keys("000700.SZ"), query_keys("00700"), query_keys("000063")
+    (['000700.sz'], ['00700', '700'], ['000063'])
+    """
     keys = [normalize(text)]
     full, bare = ticker_keys(text)
-    for k in (full, bare, bare.lstrip("0")):
+    if full != bare:  # an exchange is named: 0700.HK is 700.hk, never an A-share 000700
+        candidates = [full]
+    elif bare.isdigit() and len(bare) <= 5:
+        candidates = [bare, bare.lstrip("0")]
+    else:
+        candidates = [bare]
+    for k in candidates:
         if k and k not in keys:
             keys.append(k)
     return keys

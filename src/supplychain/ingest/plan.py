@@ -24,7 +24,7 @@ from typing import Iterable
 
 from ..errors import AmbiguousNode, FileFormatError, NodeNotFound, SupplyChainError
 from ..graph import Graph
-from ..names import normalize, ticker_keys
+from ..names import normalize, query_keys, ticker_keys
 from ..schema import (
     EDGE_RULES,
     STANCES,
@@ -109,7 +109,7 @@ class Reference:
         if name and normalize(name) in self.by_name:
             return self.by_name[normalize(name)]
         if code:
-            for key in ticker_keys(code):
+            for key in query_keys(code):  # as Graph.matches reads a code
                 if key in self.by_code:
                     return self.by_code[key]
         return None
@@ -342,7 +342,7 @@ class Planner:
         return node_id
 
     def _pending(self, name: str) -> str | None:
-        for key in (normalize(name), *ticker_keys(name)):
+        for key in query_keys(name):  # as Graph.matches reads a name
             if key in self.pending_keys:
                 return self.pending_keys[key]
         return None
