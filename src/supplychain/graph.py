@@ -25,7 +25,7 @@ from unicodedata import normalize as _unicode_normalize
 
 from .errors import AmbiguousNode, NodeNotFound, WrongNodeType
 from .names import normalize, query_keys, ticker_keys
-from .schema import EDGE_RULES, STANCE_WEIGHT, Edge, GraphData, current_claim
+from .schema import EDGE_RULES, Edge, GraphData, current_claim, hop_weight
 
 if TYPE_CHECKING:  # networkx is imported only by the code that needs it
     import datetime as dt
@@ -94,6 +94,8 @@ class Graph:
         self.path = path
         self.nodes = {n.id: n for n in data.nodes}
         self.edges: list[Edge] = data.edges
+        self._flows: dict = {}  # as_of -> flow adjacency
+        self._reverse_flows: dict = {}
 
     # Edges by source and by target are built on first use: an exposure query never
     # needs them, and at 500k edges they take half a second.
@@ -249,41 +251,42 @@ class Graph:
         Only edges with a claim dated on or before ``as_of`` count. The hop weight is the
         edge type's weight times the stance weight of its current claim.
         """
-        if as_of is None and "_flow_now" in self.__dict__:
-            return self.__dict__["_flow_now"]
-        with _gc_paused():
-            adj = self._flow(as_of)
-        if as_of is None:
-            self.__dict__["_flow_now"] = adj
-        return adj
+        if as_of not in self._flows:
+            with _gc_paused():
+                self._remember(self._flows, as_of, self._flow(as_of))
+        return self._flows[as_of]
 
     def _reverse_flow_adjacency(self, as_of: "dt.date | None" = None) -> dict[str, list[tuple[str, float, Edge]]]:
         """:meth:`flow_adjacency` walked backwards: ``v -> [(u, hop weight, edge)]``."""
-        if as_of is None and "_reverse_flow_now" in self.__dict__:
-            return self.__dict__["_reverse_flow_now"]
-        backward: dict[str, list[tuple[str, float, Edge]]] = {}
-        with _gc_paused():
-            for u, outs in self.flow_adjacency(as_of).items():
-                for v, w, e in outs:
-                    backward.setdefault(v, []).append((u, w, e))
-        if as_of is None:
-            self.__dict__["_reverse_flow_now"] = backward
-        return backward
+        if as_of not in self._reverse_flows:
+            backward: dict[str, list[tuple[str, float, Edge]]] = {}
+            with _gc_paused():
+                for u, outs in self.flow_adjacency(as_of).items():
+                    for v, w, e in outs:
+                        backward.setdefault(v, []).append((u, w, e))
+            self._remember(self._reverse_flows, as_of, backward)
+        return self._reverse_flows[as_of]
+
+    @staticmethod
+    def _remember(cache: dict, as_of, adjacency) -> None:
+        """Keep the adjacency of a few days (a `changes` run asks for two, many times)."""
+        if len(cache) >= 4:
+            cache.pop(next(k for k in cache if k is not None))  # the current graph stays
+        cache[as_of] = adjacency
 
     def _flow(self, as_of: "dt.date | None") -> dict[str, list[tuple[str, float, Edge]]]:
         adj: dict[str, list[tuple[str, float, Edge]]] = defaultdict(list)
-        flows = {t: (r.flow == "forward", r.weight, r.stance) for t, r in EDGE_RULES.items() if r.flow != "none"}
+        rules = {t: r for t, r in EDGE_RULES.items() if r.flow != "none"}
         for e in self.edges:
-            rule = flows.get(e.type)
+            rule = rules.get(e.type)
             if rule is None:
                 continue
-            forward, weight, stance_bearing = rule
             claims = e.claims
             claim = claims[0] if as_of is None and len(claims) == 1 else current_claim(claims, as_of)
             if claim is None:
                 continue
-            w = weight * STANCE_WEIGHT[claim.stance] if stance_bearing and claim.stance else weight
-            if forward:
+            w = hop_weight(rule, claim)
+            if rule.flow == "forward":
                 adj[e.source].append((e.target, w, e))
             else:
                 adj[e.target].append((e.source, w, e))

@@ -211,6 +211,18 @@ class GraphData(_Model):
 assert set(EDGE_TYPES) == set(Edge.model_fields["type"].annotation.__args__), "edge table and model disagree"
 
 
+def hop_weight(rule: EdgeRule, claim: Claim | None) -> float:
+    """The factor exposure is multiplied by along an edge of ``rule`` whose current claim
+    is ``claim``: the type's weight times the stance's (0 for a type that carries none).
+
+    >>> hop_weight(EDGE_RULES["member_of"], Claim(report="r", date="2025-11-26", quote="q", stance="beneficiary"))
+    0.8
+    """
+    if rule.flow == "none":
+        return 0.0
+    return rule.weight * STANCE_WEIGHT[claim.stance] if rule.stance and claim and claim.stance else rule.weight
+
+
 def current_claim(claims: list[Claim], as_of: dt.date | None = None) -> Claim | None:
     """The latest claim (on or before ``as_of``); ties keep the later-listed claim.
 

@@ -37,9 +37,11 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from ..store import atomic_writer
 from ..errors import SupplyChainError
-from ..schema import EDGE_RULES, STANCE_WEIGHT, current_claim
+from ..render import claim_json
+from ..schema import EDGE_RULES, current_claim
+from ..schema import hop_weight as schema_hop_weight
+from ..store import atomic_writer
 
 FORMATS = ("graphml", "gexf", "json", "csv", "neo4j")
 
@@ -73,18 +75,11 @@ def export_graph(g, fmt: str, path: Path | str) -> str:
 
 def hop_weight(edge) -> float:
     """The factor exposure is multiplied by along this edge (0 when it carries none)."""
-    rule = EDGE_RULES[edge.type]
-    if rule.flow == "none":
-        return 0.0
-    c = current_claim(edge.claims)
-    return rule.weight * (STANCE_WEIGHT[c.stance] if rule.stance and c and c.stance else 1.0)
+    return schema_hop_weight(EDGE_RULES[edge.type], current_claim(edge.claims))
 
 
 def _claims_json(edge) -> list[dict[str, Any]]:
-    return [
-        {"report": c.report, "date": c.date.isoformat(), "stance": c.stance, "quote": c.quote}
-        for c in sorted(edge.claims, key=lambda c: (c.date, c.report))
-    ]
+    return [claim_json(c) for c in sorted(edge.claims, key=lambda c: (c.date, c.report))]
 
 
 def _node_values(node) -> dict[str, Any]:
