@@ -148,7 +148,7 @@ def _show_text(g, node, data) -> str:
             v = ", ".join(x["ticker"] + (f" ({x.get('note') or x.get('exchange')})" if x.get("note") or x.get("exchange") else "") for x in v)
         lines.append(f"  {k}: {v}")
     for m in getattr(node, "metrics", ()):
-        lines.append(f"  metric: {_metric_text(m)}")
+        lines.append(f"  metric: {render.metric_text(m)}")
         lines.append(f"          {m.source.report} ({m.source.date}): “{m.source.quote}”")
     if node.type == "report":
         claims = sum(1 for e in g.edges for c in e.claims if c.report == node.id)
@@ -166,13 +166,6 @@ def _show_text(g, node, data) -> str:
         for c in e["claims"]:
             lines.append(f"      {c['date']} {c['report']}{' ' + c['stance'] if c['stance'] else ''}: “{c['quote']}”")
     return "\n".join(lines)
-
-
-def _metric_text(m) -> str:
-    """``资本开支 315.01 亿元, +80.1% YoY, FY2026Q2``."""
-    value = f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
-    yoy = f"{m.yoy:+g}% YoY" if m.yoy is not None else ""
-    return f"{m.name} {', '.join(x for x in (value, yoy, m.period or '') if x)}"
 
 
 def cmd_search(args) -> int:
@@ -227,7 +220,7 @@ def cmd_exposure(args) -> int:
     scope = f"claims dated on or before {report.as_of}" if report.as_of else "all claims"
     lines = [f"Exposure to {d.name} ({d.name_en or d.id}): {len(report.results)} name{'' if len(report.results) == 1 else 's'}, paths of at most {report.depth} hops, {scope}"]
     lines += [
-        f"  {_metric_text(m)} ({m.source.report})"
+        f"  {render.metric_text(m)} ({m.source.report})"
         for m in getattr(d, "metrics", ())
         if report.as_of is None or m.source.date <= report.as_of
     ]

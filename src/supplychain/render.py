@@ -157,5 +157,21 @@ def stance_label(stance: str | None) -> str:
     return f"{stance} {STANCE_LABELS[stance]}" if stance else ""
 
 
+def metric_value(m) -> str:
+    """``315.01 亿元``, ``>18 万个``; ``""`` for a metric with only a YoY change."""
+    return f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
+
+
+def metric_figures(m) -> list[str]:
+    """``['315.01 亿元', '+80.1% YoY', 'FY2026Q2']``, leaving out what the metric lacks."""
+    yoy = f"{m.yoy:+g}% YoY" if m.yoy is not None else ""
+    return [x for x in (metric_value(m), yoy, m.period or "") if x]
+
+
+def metric_text(m) -> str:
+    """``资本开支 315.01 亿元, +80.1% YoY, FY2026Q2``."""
+    return f"{m.name} {', '.join(metric_figures(m))}"
+
+
 def path_names(g, path: Sequence[str]) -> str:
     return " → ".join(g.nodes[p].name for p in path)

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..errors import SupplyChainError
 from ..names import normalize
 from ..schema import EDGE_RULES, NODE_TYPES, STANCE_LABELS, STANCES, Edge, current_claim
+from ..render import metric_figures
 from ..store import atomic_write
 
 if TYPE_CHECKING:
@@ -718,9 +719,7 @@ class Tips:
         if getattr(node, "exchange", None):
             row("exchange", node.exchange)
         for m in getattr(node, "metrics", ())[:evidence_limit]:
-            value = f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
-            yoy = f"{m.yoy:+g}% YoY" if m.yoy is not None else ""
-            row(m.name, ", ".join(x for x in (value, yoy, m.period or "") if x))
+            row(m.name, ", ".join(metric_figures(m)))
         if getattr(node, "description", None):
             row("note", node.description)
         if node.type == "report":

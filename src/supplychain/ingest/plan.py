@@ -25,6 +25,7 @@ from typing import Iterable
 from ..errors import AmbiguousNode, FileFormatError, NodeNotFound, SupplyChainError
 from ..graph import Graph
 from ..names import normalize, query_keys, ticker_keys
+from ..render import metric_value
 from ..schema import (
     EDGE_RULES,
     STANCES,
@@ -286,9 +287,7 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
 
 def describe_metric(m: Metric) -> str:
     """``资本开支 315.01 亿元 (+80.1% YoY, FY2026Q2)``."""
-    parts = [m.name]
-    if m.value is not None:
-        parts.append(f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}")
+    parts = [m.name] + ([metric_value(m)] if m.value is not None else [])
     extra = [x for x in (f"{m.yoy:+g}% YoY" if m.yoy is not None else "", m.period or "") if x]
     return " ".join(parts) + (f" ({', '.join(extra)})" if extra else "")
 
