@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import hashlib
 import os
 import zlib
 from pathlib import Path
 from typing import Any
+
+from .gcpause import gc_paused
 
 CACHE_DIR = ".supplychain-cache"
 MAGIC = b"SCGRAPH1"
@@ -173,7 +174,7 @@ def decode(blob: bytes, digest: str):
     payload = memoryview(blob)[_HEADER:]
     if zlib.crc32(payload) != int.from_bytes(blob[len(MAGIC) : _HEADER], "big"):
         return None
-    with _gc_paused():
+    with gc_paused():
         try:
             fp, stored_digest, graph_fields, version, nodes, strings, edges, claims = msgspec.msgpack.decode(payload)
         except (msgspec.DecodeError, ValueError, TypeError):
@@ -181,17 +182,6 @@ def decode(blob: bytes, digest: str):
         if fp != _fingerprint() or stored_digest != digest:
             return None
         return _build(graph_fields, version, nodes, strings, edges, claims)
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    was_enabled = gc.isenabled()
-    gc.disable()  # building allocates many objects and no cycles
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------- building
@@ -381,7 +371,7 @@ def write_entry(entry: Path, digest: str, data, source: Path | None = None) -> b
     from .store import atomic_writer
 
     try:
-        with _gc_paused():
+        with gc_paused():
             blob = encode(data, digest)
         entry.parent.mkdir(exist_ok=True)
         with atomic_writer(entry, "wb", like=source) as f:

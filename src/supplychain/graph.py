@@ -13,9 +13,7 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 import os
 from collections import defaultdict
 from functools import cached_property
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 from unicodedata import normalize as _unicode_normalize
 
 from .errors import AmbiguousNode, NodeNotFound, WrongNodeType
+from .gcpause import gc_paused
 from .names import normalize, query_keys, ticker_keys
 from .schema import EDGE_RULES, Edge, GraphData, current_claim, hop_weight
 
@@ -33,20 +32,6 @@ if TYPE_CHECKING:  # networkx is imported only by the code that needs it
     import networkx as nx
 
 DEFAULT_GRAPH = Path("data/graph.yaml")
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause the garbage collector while an index of a big graph is built: it allocates
-    hundreds of thousands of containers and no cycles, and each collection would walk
-    them all again (at 500k edges that doubles the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def default_graph_path() -> Path:
@@ -60,22 +45,13 @@ def load_graph(path: Path | str | None = None) -> "Graph":
     Validated files are cached beside them (see :mod:`supplychain.cache`): loading the
     same bytes again skips parsing and validation. ``SUPPLYCHAIN_NO_CACHE=1`` turns it off.
     """
-    import gc
-
     from .cache import load_data
 
     path = Path(path) if path is not None else default_graph_path()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # loading allocates a million objects and no reference cycles
-    try:
+    # frozen: otherwise later collections walk every model of the graph, again and again
+    # (at 10k companies, 0.4 s of the first name lookup). The graph holds no cycles.
+    with gc_paused(freeze=True):
         return Graph(load_data(path), path=str(path))
-    finally:
-        if gc_was_enabled:
-            # Move what is alive now out of the collector's sight: otherwise its next
-            # collections walk every model of the graph, again and again (at 10k
-            # companies, 0.4 s of the first name lookup). The graph holds no cycles.
-            gc.freeze()
-            gc.enable()
 
 
 class Graph:
@@ -111,7 +87,7 @@ class Graph:
         if "_edge_index" not in self.__dict__:
             out: dict[str, list[Edge]] = defaultdict(list)
             in_: dict[str, list[Edge]] = defaultdict(list)
-            with _gc_paused():
+            with gc_paused():
                 for e in self.edges:
                     out[e.source].append(e)
                     in_[e.target].append(e)
@@ -122,7 +98,7 @@ class Graph:
 
     @cached_property
     def _names(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        with _gc_paused():
+        with gc_paused():
             return self._index_names()
 
     def _index_names(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -252,7 +228,7 @@ class Graph:
         edge type's weight times the stance weight of its current claim.
         """
         if as_of not in self._flows:
-            with _gc_paused():
+            with gc_paused():
                 self._remember(self._flows, as_of, self._flow(as_of))
         return self._flows[as_of]
 
@@ -260,7 +236,7 @@ class Graph:
         """:meth:`flow_adjacency` walked backwards: ``v -> [(u, hop weight, edge)]``."""
         if as_of not in self._reverse_flows:
             backward: dict[str, list[tuple[str, float, Edge]]] = {}
-            with _gc_paused():
+            with gc_paused():
                 for u, outs in self.flow_adjacency(as_of).items():
                     for v, w, e in outs:
                         backward.setdefault(v, []).append((u, w, e))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import gc
 import os
 import re
 import secrets
@@ -22,6 +21,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue, LockedError
+from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
 
@@ -85,15 +85,14 @@ def read_text(path: Path | str) -> str:
 
 def parse_yaml(text: str, file: str) -> Any:
     """Parse YAML text with the C loader; duplicate keys and syntax errors name the line."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the parse allocates millions of objects and no cycles: 2x faster
     try:
-        with contextlib.suppress(_Unusual):
-            return _load_in_chunks(text)
-        try:
-            return _load_plain(text)
-        except _Unusual:  # anchors to ancestors, merge keys, explicit tags, duplicates...
-            return yaml.load(text, Loader=_StrictLoader)
+        with gc_paused():  # millions of objects and no cycles: 2x faster
+            with contextlib.suppress(_Unusual):
+                return _load_in_chunks(text)
+            try:
+                return _load_plain(text)
+            except _Unusual:  # anchors to ancestors, merge keys, explicit tags, duplicates...
+                return yaml.load(text, Loader=_StrictLoader)
     except _DuplicateKey as e:
         raise FileFormatError(
             file, e.line, f"duplicate key {e.key!r} (first at line {e.first_line}); keep one of them"
@@ -105,9 +104,6 @@ def parse_yaml(text: str, file: str) -> Any:
         raise FileFormatError(file, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise FileFormatError(file, 0, f"invalid YAML: {e}") from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 class _Unusual(Exception):
@@ -366,9 +362,7 @@ def parse_graph_text(text: str, file: str) -> GraphData:
     if not isinstance(raw, dict):
         raise FileFormatError(file, 1, "expected a mapping with 'nodes' and 'edges' at the top level")
     issues: list[tuple[tuple, str]] = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # validation and the checks allocate many objects and no cycles
-    try:
+    with gc_paused():  # validation and the checks allocate many objects and no cycles
         try:
             data = _validate_in_slices(raw)
             if data is None:  # invalid somewhere: validate the whole file again, for every message
@@ -381,9 +375,6 @@ def parse_graph_text(text: str, file: str) -> GraphData:
             issues.extend(check_references(list(enumerate(data.nodes)), list(enumerate(data.edges))))
         else:
             issues.extend(_check_valid_part(raw))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if issues:
         raise GraphValidationError(locate(text, file, issues))
     return data
