@@ -144,3 +144,11 @@ def test_queries_do_not_change_the_graph(graph):
 def test_a_named_exchange_or_a_six_digit_code_never_finds_an_hk_listing(graph, query):
     with pytest.raises(NodeNotFound):
         graph.resolve(query)
+
+
+def test_networkx_view(mini):
+    G = mini.to_networkx()
+    assert (G.number_of_nodes(), G.number_of_edges()) == (9, 6)
+    assert G.nodes["alpha"]["type"] == "company" and G.nodes["alpha"]["ticker"] == "000001.SZ"
+    assert G.edges["beta", "optics", "member_of"]["stance"] == "recommended"
+    assert len(G.edges["beta", "optics", "member_of"]["claims"]) == 2

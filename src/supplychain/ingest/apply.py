@@ -183,11 +183,13 @@ def ingest(
     aliases = list(aliases)
     with writing(graph, dry_run):
         data = load_data(graph)
+        g = Graph(data, str(graph))  # rebuilt only when a note changed the data: its indexes are costly
         for i, report in enumerate(_progress(parsed, progress, "ingesting")):
-            plan = plan_report(Graph(data, str(graph)), report, driver=driver, aliases=aliases if i == 0 else (), reference=ref)
+            plan = plan_report(g, report, driver=driver, aliases=aliases if i == 0 else (), reference=ref)
             result.plans.append(plan)
             if not plan.empty:
                 data = apply_plan(data, plan)
+                g = Graph(data, str(graph))
         if dry_run or all(p.empty for p in result.plans):
             return result
         write_graph(data, graph)

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+from ..cli import _date
 
 
 def register(sub, add) -> None:
