@@ -699,7 +699,6 @@ def plan_report(
     driver: str | None = None,
     aliases: Iterable[str] = (),
     reference: Reference | None = None,
-    report_path: str | None = None,
 ) -> Plan:
     """Everything ingesting ``report`` into ``g`` would add, as a :class:`Plan`.
 
@@ -728,7 +727,7 @@ def plan_report(
     else:
         p.add_node(
             ReportNode(type="report", id=report.id, name=report.name, title=report.title, date=report.date,
-                       file=report_path or report_file_label(file))
+                       file=report_file_label(file))
         )
 
     if driver is not None:
