@@ -118,15 +118,30 @@ def test_corrupt_entry_is_ignored_and_rebuilt(graph_file, damage):
     assert entry.read_bytes() == good  # rebuilt
 
 
-def test_entry_whose_payload_does_not_fit_the_models_is_ignored(graph_file):
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sources": b"\x00\x00\x00\x00"},  # columns of different lengths
+        {"claim_start": b""},
+        {"node_types": b""},
+        {"nodes": None},  # nodes that are not a list
+    ],
+)
+def test_entry_whose_columns_do_not_fit_is_ignored(graph_file, change):
+    """Sound bytes (right checksum, fingerprint and hash) whose columns disagree are refused."""
     import msgspec
-    import zlib
+
+    from supplychain.entry import _Layout
 
     expected = load_graph(graph_file).data
     (entry,) = entries(graph_file)
     digest = entry.name.split(".")[-2]
-    payload = msgspec.msgpack.encode([cache._fingerprint(), digest, [], 1, [{"type": "company", "nope": 1}], [], [[], [], [], []], [[], [], [], []]])
-    entry.write_bytes(cache.MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+    payload = bytes(memoryview(entry.read_bytes())[cache._HEADER + cache._FP + cache._DIGEST :])
+    layout = msgspec.msgpack.decode(payload, type=_Layout)
+    changed = {k: (msgspec.Raw(msgspec.msgpack.encode(7)) if v is None else v) for k, v in change.items()}
+    forged = msgspec.msgpack.encode(msgspec.structs.replace(layout, **changed))
+    entry.write_bytes(cache._frame(forged, digest))
+    assert cache.decode(entry.read_bytes(), digest) is None
     assert load_graph(graph_file).data == expected
 
 

@@ -55,7 +55,7 @@ def _emit(text: str) -> None:
 def cmd_validate(args) -> int:
     g = _graph(args)
     counts = _counts(g)
-    claims = sum(len(e.claims) for e in g.edges)
+    claims = g.claim_count
     kinds = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
     _emit(f"{g.path}: ok: {len(g.nodes)} nodes ({kinds}), {len(g.edges)} edges, {claims} claims")
     return 0
@@ -65,8 +65,8 @@ def _counts(g) -> dict[str, int]:
     from .schema import NODE_TYPES
 
     counts = dict.fromkeys(NODE_TYPES, 0)
-    for n in g.nodes.values():
-        counts[n.type] += 1
+    for node_id in g.nodes:
+        counts[g.type_of(node_id)] += 1
     return counts
 
 
@@ -76,13 +76,13 @@ def cmd_stats(args) -> int:
 
     g = _graph(args)
     edge_counts = dict.fromkeys(EDGE_TYPES, 0)
-    for e in g.edges:
-        edge_counts[e.type] += 1
+    for j in range(len(g.edges)):
+        edge_counts[g.entry.edge_type(j)] += 1
     dates = sorted(g.report_dates.values())
     stats = {
         "nodes": _counts(g),
         "edges": edge_counts,
-        "claims": sum(len(e.claims) for e in g.edges),
+        "claims": g.claim_count,
         "reports": len(dates),
         "first_report": dates[0].isoformat() if dates else None,
         "last_report": dates[-1].isoformat() if dates else None,

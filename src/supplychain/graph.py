@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
-from unicodedata import normalize as _unicode_normalize
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
+from .entry import Entry
 from .errors import AmbiguousNode, NodeNotFound, WrongNodeType
 from .gcpause import gc_paused
-from .names import normalize, query_keys, ticker_keys
-from .schema import EDGE_RULES, Edge, GraphData, current_claim, hop_weight
+from .names import normalize, query_keys
+from .schema import Edge, GraphData, current_claim
 
 if TYPE_CHECKING:  # networkx is imported only by the code that needs it
     import datetime as dt
@@ -32,6 +32,14 @@ if TYPE_CHECKING:  # networkx is imported only by the code that needs it
     import networkx as nx
 
 DEFAULT_GRAPH = Path("data/graph.yaml")
+
+
+class Adjacency(Protocol):
+    """What :meth:`Graph.flow_adjacency` returns: a dict, or compressed rows read the same way."""
+
+    def get(self, node_id: str, default=()) -> Any: ...
+
+    def items(self) -> Iterable[tuple[str, list[tuple[str, float, int]]]]: ...
 
 
 def default_graph_path() -> Path:
@@ -43,15 +51,63 @@ def load_graph(path: Path | str | None = None) -> "Graph":
     """Load, validate and index a graph file.
 
     Validated files are cached beside them (see :mod:`supplychain.cache`): loading the
-    same bytes again skips parsing and validation. ``SUPPLYCHAIN_NO_CACHE=1`` turns it off.
+    same bytes again skips parsing and validation, and builds no model until one is
+    asked for. ``SUPPLYCHAIN_NO_CACHE=1`` turns the cache off.
     """
-    from .cache import load_data
+    from .cache import load_entry
 
     path = Path(path) if path is not None else default_graph_path()
     # frozen: otherwise later collections walk every model of the graph, again and again
     # (at 10k companies, 0.4 s of the first name lookup). The graph holds no cycles.
     with gc_paused(freeze=True):
-        return Graph(load_data(path), path=str(path))
+        return Graph(load_entry(path), path=str(path))
+
+
+class _Nodes(Mapping):
+    """Node id -> model, built on first access (see :class:`~supplychain.entry.Entry`)."""
+
+    def __init__(self, entry: Entry):
+        self._entry = entry
+
+    def __getitem__(self, node_id: str):
+        return self._entry.node(self._entry.index[node_id])
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._entry.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entry.ids)
+
+    def __len__(self) -> int:
+        return self._entry.node_count
+
+    def values(self):  # every model at once: faster than one by one
+        return self._entry.nodes()
+
+    def items(self):
+        return zip(self._entry.ids, self._entry.nodes())
+
+
+class _Edges(Sequence):
+    """The edges in file order, each model built on first access."""
+
+    def __init__(self, entry: Entry):
+        self._entry = entry
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self._entry.edge(k) for k in range(len(self._entry))[j]]
+        if j < 0:
+            j += len(self._entry)
+        if not 0 <= j < len(self._entry):
+            raise IndexError(j)
+        return self._entry.edge(j)
+
+    def __len__(self) -> int:
+        return len(self._entry)
+
+    def __iter__(self) -> Iterator[Edge]:
+        return iter(self._entry.edges())
 
 
 class Graph:
@@ -59,63 +115,43 @@ class Graph:
 
     Parameters
     ----------
-    data : GraphData
-        Validated data (see :func:`supplychain.store.load_data`).
+    data : GraphData or Entry
+        Validated data (see :func:`supplychain.store.load_data`), or its columnar form
+        (:class:`~supplychain.entry.Entry`, what :func:`load_graph` reads from the cache).
     path : str, optional
         The file it came from, for messages.
+
+    ``nodes`` (id -> model) and ``edges`` (in file order) build each model the first time
+    it is used; ``data`` builds them all. Traversal works on the entry's columns:
+    :meth:`flow_adjacency` gives edge *indexes* into ``edges``.
     """
 
-    def __init__(self, data: GraphData, path: str | None = None):
-        self.data = data
+    def __init__(self, data: "GraphData | Entry", path: str | None = None):
+        self.entry = data if isinstance(data, Entry) else Entry.from_data(data)
         self.path = path
-        self.nodes = {n.id: n for n in data.nodes}
-        self.edges: list[Edge] = data.edges
+        self.nodes: Mapping[str, Any] = _Nodes(self.entry)
+        self.edges: Sequence[Edge] = _Edges(self.entry)
         self._flows: dict = {}  # as_of -> flow adjacency
         self._reverse_flows: dict = {}
 
-    # Edges by source and by target are built on first use: an exposure query never
-    # needs them, and at 500k edges they take half a second.
-    @cached_property
-    def _out(self) -> dict[str, list[Edge]]:
-        return self._index_edges()[0]
+    @property
+    def data(self) -> GraphData:
+        """Every model, as :class:`~supplychain.schema.GraphData` (built once)."""
+        return self.entry.data()
 
-    @cached_property
-    def _in(self) -> dict[str, list[Edge]]:
-        return self._index_edges()[1]
+    @property
+    def claim_count(self) -> int:
+        return self.entry.claim_count
 
-    def _index_edges(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
-        if "_edge_index" not in self.__dict__:
-            out: dict[str, list[Edge]] = defaultdict(list)
-            in_: dict[str, list[Edge]] = defaultdict(list)
-            with gc_paused():
-                for e in self.edges:
-                    out[e.source].append(e)
-                    in_[e.target].append(e)
-            self.__dict__["_edge_index"] = (out, in_)
-        return self.__dict__["_edge_index"]
+    def type_of(self, node_id: str) -> str:
+        """A node's type, without building its model."""
+        return self.entry.type_of(self.entry.index[node_id])
+
+    def edge_stance(self, j: int, as_of: "dt.date | None" = None) -> str | None:
+        """The stance of edge ``j``'s current claim (on or before ``as_of``)."""
+        return self.entry.edge_stance(j, as_of)
 
     # ------------------------------------------------------------------ lookup
-
-    @cached_property
-    def _names(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        with gc_paused():
-            return self._index_names()
-
-    def _index_names(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        exact: dict[str, set[str]] = defaultdict(set)
-        bare: dict[str, set[str]] = defaultdict(set)
-        for n in self.data.nodes:
-            for text in (n.id, n.name, n.name_en, *n.aliases):
-                if text:
-                    # names.normalize() inlined (str.split() drops exactly what its \s+
-                    # does; ASCII is already NFKC): half the time on 500k names
-                    key = "".join((text if text.isascii() else _unicode_normalize("NFKC", text)).split()).casefold()
-                    exact[key].add(n.id)
-            for t in self.tickers(n):
-                full, code = ticker_keys(t)
-                exact[full].add(n.id)
-                bare[code].add(n.id)
-        return exact, bare
 
     @staticmethod
     def tickers(node) -> list[str]:
@@ -162,11 +198,10 @@ class Graph:
         """
         if query in self.nodes:  # an id names its node alone (validation guarantees it)
             return {query}
-        exact, bare = self._names
         for key in query_keys(query):
-            found = exact.get(key) or bare.get(key)
+            found = self.entry.lookup(key) or self.entry.lookup(key, codes=True)
             if found:
-                return set(found)
+                return found
         return set()
 
     def _label(self, node_id: str) -> str:
@@ -212,65 +247,48 @@ class Graph:
     # ------------------------------------------------------------------ traversal
 
     def out_edges(self, node_id: str) -> list[Edge]:
-        return self._out.get(node_id, [])
+        return [self.entry.edge(j) for j in self.entry.edges_by(node_id, "out")]
 
     def in_edges(self, node_id: str) -> list[Edge]:
-        return self._in.get(node_id, [])
+        return [self.entry.edge(j) for j in self.entry.edges_by(node_id, "in")]
 
     def edges_of(self, node_id: str) -> list[Edge]:
         """Every edge touching a node, outgoing first."""
         return self.out_edges(node_id) + self.in_edges(node_id)
 
-    def flow_adjacency(self, as_of: "dt.date | None" = None) -> dict[str, list[tuple[str, float, Edge]]]:
-        """Exposure adjacency: ``u -> [(v, hop weight, edge)]`` along the flow of each edge.
+    def flow_adjacency(self, as_of: "dt.date | None" = None) -> "Adjacency":
+        """Exposure adjacency: ``u -> [(v, hop weight, edge index)]`` along the flow of
+        each edge (``adjacency.get(u, ())``; ``self.edges[index]`` is the edge).
 
         Only edges with a claim dated on or before ``as_of`` count. The hop weight is the
-        edge type's weight times the stance weight of its current claim.
+        edge type's weight times the stance weight of its current claim. Each node's
+        entries follow the order of the edges in the file.
         """
+        if as_of is None:
+            return self.entry.flow()
         if as_of not in self._flows:
-            with gc_paused():
-                self._remember(self._flows, as_of, self._flow(as_of))
+            self._remember(self._flows, as_of, self.entry.flow_as_of(as_of))
         return self._flows[as_of]
 
-    def _reverse_flow_adjacency(self, as_of: "dt.date | None" = None) -> dict[str, list[tuple[str, float, Edge]]]:
-        """:meth:`flow_adjacency` walked backwards: ``v -> [(u, hop weight, edge)]``."""
+    def _reverse_flow_adjacency(self, as_of: "dt.date | None" = None) -> "Adjacency":
+        """:meth:`flow_adjacency` walked backwards: ``v -> [(u, hop weight, edge index)]``."""
+        if as_of is None:
+            return self.entry.flow(reverse=True)
         if as_of not in self._reverse_flows:
-            backward: dict[str, list[tuple[str, float, Edge]]] = {}
-            with gc_paused():
-                for u, outs in self.flow_adjacency(as_of).items():
-                    for v, w, e in outs:
-                        backward.setdefault(v, []).append((u, w, e))
-            self._remember(self._reverse_flows, as_of, backward)
+            self._remember(self._reverse_flows, as_of, self.entry.flow_as_of(as_of, reverse=True))
         return self._reverse_flows[as_of]
 
     @staticmethod
     def _remember(cache: dict, as_of, adjacency) -> None:
         """Keep the adjacency of a few days (a `changes` run asks for two, many times)."""
         if len(cache) >= 4:
-            cache.pop(next(k for k in cache if k is not None))  # the current graph stays
+            cache.pop(next(iter(cache)))
         cache[as_of] = adjacency
-
-    def _flow(self, as_of: "dt.date | None") -> dict[str, list[tuple[str, float, Edge]]]:
-        adj: dict[str, list[tuple[str, float, Edge]]] = defaultdict(list)
-        rules = {t: r for t, r in EDGE_RULES.items() if r.flow != "none"}
-        for e in self.edges:
-            rule = rules.get(e.type)
-            if rule is None:
-                continue
-            claims = e.claims
-            claim = claims[0] if as_of is None and len(claims) == 1 else current_claim(claims, as_of)
-            if claim is None:
-                continue
-            w = hop_weight(rule, claim)
-            if rule.flow == "forward":
-                adj[e.source].append((e.target, w, e))
-            else:
-                adj[e.target].append((e.source, w, e))
-        return adj
 
     @cached_property
     def report_dates(self) -> dict[str, "dt.date"]:
-        return {n.id: n.date for n in self.data.nodes if n.type == "report"}
+        e = self.entry
+        return {node_id: e.node(i).date for i, node_id in enumerate(e.ids) if e.type_of(i) == "report"}
 
     def to_networkx(self) -> "nx.MultiDiGraph":
         """A networkx MultiDiGraph: node attributes from the models, one edge per edge,

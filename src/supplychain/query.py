@@ -86,33 +86,38 @@ class ExposureReport:
     as_of: dt.date | None = None
 
 
-def best_paths(
-    adjacency: dict[str, list[tuple[str, float, Edge]]], origin: str, depth: int
-) -> dict[str, tuple[float, tuple[tuple[str, float, Edge], ...]]]:
+def best_paths(adjacency, origin: str, depth: int) -> dict[str, tuple[float, tuple[tuple[str, str, float, object], ...]]]:
     """Best-scoring path of at most ``depth`` hops from ``origin`` to every reachable node.
+
+    ``adjacency.get(u, ())`` lists ``(v, weight, edge)`` (see
+    :meth:`~supplychain.graph.Graph.flow_adjacency`, where ``edge`` is an edge's index).
+    The result maps each node to its score and the steps of its path, ``(u, v, weight,
+    edge)`` from the origin on.
 
     A layered dynamic programme: round ``k`` extends only the nodes whose score improved
     in round ``k - 1``, so each edge is looked at no more than ``depth`` times. Weights
-    are ≤ 1, so a best path never needs a cycle; ties keep the shorter path.
+    are ≤ 1, so a best path never needs a cycle; ties keep the shorter path, then the
+    path found first.
 
-    >>> from supplychain.schema import Edge
-    >>> adj = {"a": [("b", 0.5, None), ("c", 0.9, None)], "c": [("b", 0.9, None)]}
+    >>> adj = {"a": [("b", 0.5, 0), ("c", 0.9, 1)], "c": [("b", 0.9, 2)]}
     >>> {k: round(v[0], 2) for k, v in best_paths(adj, "a", 2).items()}
     {'a': 1.0, 'b': 0.81, 'c': 0.9}
-    >>> round(best_paths(adj, "a", 1)["b"][0], 2)
-    0.5
+    >>> round(best_paths(adj, "a", 1)["b"][0], 2), best_paths(adj, "a", 2)["b"][1]
+    (0.5, (('a', 'c', 0.9, 1), ('c', 'b', 0.9, 2)))
     """
     best: dict[str, tuple[float, tuple]] = {origin: (1.0, ())}
     frontier = [origin]
+    get = adjacency.get
     for _ in range(depth):
         improved: dict[str, None] = {}
         # extend the scores as they were at the end of the previous round: a node improved
         # earlier in this round must not pass on a path one hop longer than the round allows
         for u, (score_u, steps_u) in [(u, best[u]) for u in frontier]:
-            for v, w, e in adjacency.get(u, ()):
+            for v, w, e in get(u, ()):
                 s = score_u * w
-                if v not in best or s > best[v][0] + 1e-12:
-                    best[v] = (s, steps_u + ((u, w, e),))
+                found = best.get(v)
+                if found is None or s > found[0] + 1e-12:
+                    best[v] = (s, steps_u + ((u, v, w, e),))
                     improved[v] = None
         if not improved:
             break
@@ -120,11 +125,11 @@ def best_paths(
     return best
 
 
-def _hops(steps, as_of) -> tuple[Hop, ...]:
+def _hops(g: Graph, steps, as_of) -> tuple[Hop, ...]:
     out = []
-    for u, w, e in steps:
-        end = e.target if e.source == u else e.source
-        out.append(Hop(e, u, end, w, current_claim(e.claims, as_of)))
+    for u, v, w, j in steps:
+        e = g.edges[j]
+        out.append(Hop(e, u, v, w, current_claim(e.claims, as_of)))
     return tuple(out)
 
 
@@ -133,12 +138,15 @@ def _reversed(hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
     return tuple(Hop(h.edge, h.end, h.start, h.weight, h.claim) for h in reversed(hops))
 
 
-def _stance_and_sector(g: Graph, path: tuple[str, ...], last_edge: Edge | None, as_of) -> tuple[str | None, str | None]:
-    """The result's own stance (that of the path's last edge, when its type carries one:
-    an ETF reached through a holding has none) and the last sector on the path."""
-    claim = current_claim(last_edge.claims, as_of) if last_edge is not None and EDGE_RULES[last_edge.type].stance else None
-    sector = next((nid for nid in reversed(path) if g.nodes[nid].type == "sector"), None)
-    return (claim.stance if claim else None), sector
+def _stance_and_sector(g: Graph, path: tuple[str, ...], last_edge: int | None, as_of) -> tuple[str | None, str | None]:
+    """The result's own stance (that of the path's last edge, by index, when its type
+    carries one: an ETF reached through a holding has none) and the last sector on the path."""
+    stance = None
+    if last_edge is not None and EDGE_RULES[g.entry.edge_type(last_edge)].stance:
+        stance = g.edge_stance(last_edge, as_of)
+    type_of = g.type_of
+    sector = next((nid for nid in reversed(path) if type_of(nid) == "sector"), None)
+    return stance, sector
 
 
 def exposure(
@@ -187,26 +195,29 @@ def exposure(
 
     best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
     rank = {s: i for i, s in enumerate(STANCES)}
-    nodes = g.nodes
-    # rank on what the steps say, then build Hop and Reach objects for the kept results
-    # only: with `top`, a big graph's query skips thousands of them
+    type_of = g.type_of
+    # rank on what the steps say (the graph's columns), then build models, Hop and Reach
+    # objects for the kept results only: with `top`, a big graph's query skips thousands
     found = []
     for node_id, (score, steps) in best.items():
-        node = nodes[node_id]
-        if node_id == origin.id or node.type not in wanted_types:
+        if node_id == origin.id or type_of(node_id) not in wanted_types:
             continue
-        path = (origin.id,) + tuple(e.target if e.source == u else e.source for u, _, e in steps)
-        stance, sector = _stance_and_sector(g, path, steps[-1][2] if steps else None, as_of)
+        path = (origin.id,) + tuple(v for _, v, _, _ in steps)
+        stance, sector = _stance_and_sector(g, path, steps[-1][3] if steps else None, as_of)
         if wanted_stances and stance not in wanted_stances:
             continue
         if wanted_sectors and not wanted_sectors & set(path):
             continue
         score = round(score, 6)
-        found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), node, score, path, steps, stance, sector))
+        found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), score, path, steps, stance, sector))
     found.sort(key=lambda f: f[0])
     if top is not None:
         found = found[:top]
-    results = [Reach(node, score, path, _hops(steps, as_of), stance, sector) for _, node, score, path, steps, stance, sector in found]
+    nodes = g.nodes
+    results = [
+        Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector)
+        for key, score, path, steps, stance, sector in found
+    ]
     return ExposureReport(origin, results, depth, as_of)
 
 
@@ -229,10 +240,10 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     out: list[Reach] = []
     upstream: dict[str, tuple[Hop, ...]] = {}
     for node_id, (score, steps) in best.items():
-        upstream[node_id] = hops = _reversed(_hops(steps, as_of))
-        if g.nodes[node_id].type == "driver":
+        upstream[node_id] = hops = _reversed(_hops(g, steps, as_of))
+        if g.type_of(node_id) == "driver":
             path = (node_id,) + tuple(h.end for h in hops)
-            last = hops[-1].edge if hops else None
+            last = steps[0][3] if steps else None
             out.append(Reach(g.nodes[node_id], round(score, 6), path, hops, *_stance_and_sector(g, path, last, as_of)))
 
     risks: dict[str, Reach] = {}

@@ -171,7 +171,7 @@ def ingest(
     progress : show a tqdm bar on stderr when there are several notes.
     """
     from ..graph import Graph
-    from ..cache import load_data  # validated files load from the cache, as load_graph does
+    from ..cache import load_entry  # validated files load from the cache, as load_graph does
     from .parse import parse_report
 
     graph = Path(graph)
@@ -182,8 +182,8 @@ def ingest(
     result = IngestResult(str(graph), dry_run=dry_run)
     aliases = list(aliases)
     with writing(graph, dry_run):
-        data = load_data(graph)
-        g = Graph(data, str(graph))  # rebuilt only when a note changed the data: its indexes are costly
+        g = Graph(load_entry(graph), str(graph))  # rebuilt only when a note changed the data: its indexes are costly
+        data = g.data
         for i, report in enumerate(_progress(parsed, progress, "ingesting")):
             plan = plan_report(g, report, driver=driver, aliases=aliases if i == 0 else (), reference=ref)
             result.plans.append(plan)

@@ -140,10 +140,10 @@ def changes(
         then_sectors = best_paths(g.flow_adjacency(before), d.id, depth)
         now = best_paths(g.flow_adjacency(), d.id, depth)
         for node_id, (_, steps) in sorted(now.items()):
-            if g.nodes[node_id].type == "sector" and node_id not in then_sectors:
-                edges = [e for _, _, e in steps]
+            if g.type_of(node_id) == "sector" and node_id not in then_sectors:
+                edges = [g.edges[j] for _, _, _, j in steps]
                 cause = next((_first_claim_since(e, since) for e in edges if current_claim(e.claims, before) is None), None)
-                path = (d.id, *(e.target if e.source == u else e.source for u, _, e in steps))
+                path = (d.id, *(v for _, v, _, _ in steps))
                 dc.changes.append(Change("new_sector", node_id, g.nodes[node_id].name, "sector", None, None, node_id, cause, path))
         if dc.changes:
             order = {k: i for i, k in enumerate(KINDS)}

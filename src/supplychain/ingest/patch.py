@@ -286,14 +286,15 @@ def apply_patch(
     reference: Path | str | None = None,
 ) -> IngestResult:
     """Plan a patch against the graph file, and unless ``dry_run`` write the validated result."""
-    from ..cache import load_data  # validated files load from the cache, as load_graph does
+    from ..cache import load_entry  # validated files load from the cache, as load_graph does
 
     patch, text, file = read_patch(path)
     ref = Reference.load(reference if reference is not None else default_reference(graph))
     result = IngestResult(str(graph), dry_run=dry_run, kind="patch")
     with writing(graph, dry_run):
-        data = load_data(graph)
-        plan = plan_patch(Graph(data, str(graph)), patch, text, file, ref)
+        g = Graph(load_entry(graph), str(graph))
+        data = g.data
+        plan = plan_patch(g, patch, text, file, ref)
         result.plans.append(plan)
         if dry_run or plan.empty:
             return result

@@ -1,0 +1,637 @@
+"""The columnar form of a validated graph: what the cache stores and what :class:`Graph`
+reads, building models only for what a command touches.
+
+A graph of 100k companies has about 1.5 million models (nodes, edges, claims). Building
+them all costs seconds, and most commands need a few dozen: ``exposure --top 20`` walks
+the flow adjacency and then shows twenty names with their paths. So an :class:`Entry`
+keeps the graph as columns (numbers in :mod:`array` buffers, strings in lists) together
+with the indexes every query needs (names, the flow adjacency, edges by endpoint), and
+builds the model of a node or an edge the first time it is asked for, once.
+
+The same bytes are the cache entry (:mod:`supplychain.cache` adds the header, the
+checksums and the file handling): a warm load decodes a few small sections and leaves the
+rest as bytes until asked.
+
+Layout (a msgpack array, see :class:`_Layout`). Node ``i`` is the ``i``-th node of the
+file; edge ``j`` the ``j``-th edge. Numbers are arrays in the machine's byte order (the
+fingerprint in the cache header names it):
+
+- ``ids`` (node ids), ``node_types`` (one byte per node, an index into
+  :data:`~supplychain.schema.NODE_TYPES`), ``nodes`` (each node's fields as the file set
+  them, ``model_dump(exclude_unset=True)``, decoded one by one when asked for);
+- ``strings``: any other text a reference points to (the *table* is ``ids + strings``);
+- edges as columns: ``edge_types`` (bytes, into :data:`~supplychain.schema.EDGE_TYPES`),
+  ``sources`` and ``targets`` (int32, into the table), ``claim_start`` (int32, edge
+  ``j``'s claims are ``claim_start[j]:claim_start[j + 1]``);
+- claims as columns: ``reports`` (int32, into the table), ``ordinals`` (the date's
+  proleptic ordinal), ``stances`` (int8: an index into :data:`~supplychain.schema.STANCES`,
+  -1 for None, -2 when the file did not set it), ``quotes`` (UTF-8, one after the other)
+  and ``quote_start`` (int64);
+- the name index: ``name_keys`` (sorted normalised names, ids, aliases and tickers) with
+  ``name_nodes`` (the node each key names), and ``code_keys``/``code_nodes`` for bare
+  ticker codes (:func:`~supplychain.names.ticker_keys`);
+- the flow adjacency of the current graph (every edge's latest claim), forward and
+  reversed, as compressed rows: for node ``u``, entries ``start[u]:start[u + 1]`` of
+  ``node`` (the other end), ``weight`` (the hop weight) and ``edge``;
+- every edge by source and by target, the same way.
+
+Examples
+--------
+>>> from supplychain.store import load_data
+>>> e = Entry.from_data(load_data("tests/fixtures/core/mini.yaml"))
+>>> len(e), e.node_count, e.type_of(e.index["alpha"]), e.edge(0) is e.edges()[0]
+(6, 9, 'company', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from array import array
+from bisect import bisect_left
+from typing import Any, Iterator, Sequence
+from unicodedata import normalize as _unicode_normalize
+
+import msgspec
+
+from .gcpause import gc_paused
+from .names import ticker_keys
+from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
+
+LAYOUT_VERSION = 2
+BYTE_ORDER = f"{sys.byteorder} i{array('i').itemsize} q{array('q').itemsize} d{array('d').itemsize}"
+"""Part of the cache fingerprint: an entry made on a machine of other byte order or
+integer sizes is not read here."""
+
+_UNSET, _NONE = -2, -1
+
+
+def name_key(text: str) -> str:
+    """:func:`supplychain.names.normalize`, faster on ASCII (already NFKC); ``str.split()``
+    drops exactly what its ``\\s+`` does.
+
+    >>> name_key(" Ｉnno light "), name_key("中际旭创")
+    ('innolight', '中际旭创')
+    """
+    return "".join((text if text.isascii() else _unicode_normalize("NFKC", text)).split()).casefold()
+
+
+class _Layout(msgspec.Struct, array_like=True):
+    graph_fields: list[str]
+    version: int
+    ids: list[str]
+    node_types: bytes
+    nodes: msgspec.Raw
+    strings: list[str]
+    edge_types: bytes
+    sources: bytes
+    targets: bytes
+    claim_start: bytes
+    reports: bytes
+    ordinals: bytes
+    stances: bytes
+    quotes: bytes
+    quote_start: bytes
+    name_keys: msgspec.Raw
+    name_nodes: bytes
+    code_keys: msgspec.Raw
+    code_nodes: bytes
+    flow: tuple[bytes, bytes, bytes, bytes]  # start, node, weight, edge
+    reverse_flow: tuple[bytes, bytes, bytes, bytes]
+    out_edges: tuple[bytes, bytes]  # start, edge
+    in_edges: tuple[bytes, bytes]
+
+
+def _ints(code: str, values=()) -> array:
+    return array(code, values)
+
+
+def _rows(count: int, keys: Sequence[int], order: Sequence[int]) -> tuple[array, list[int]]:
+    """Compressed rows: ``start`` (count + 1 offsets) and the entries ``order`` sorted by
+    ``keys`` (stable: entries of one row keep their order)."""
+    start = [0] * (count + 1)
+    for k in keys:
+        start[k + 1] += 1
+    for i in range(count):
+        start[i + 1] += start[i]
+    slot = start[:-1]
+    out = [0] * len(keys)
+    for entry, k in zip(order, keys):
+        out[slot[k]] = entry
+        slot[k] += 1
+    return _ints("i", start), out
+
+
+def _flow_rows(count: int, flows: list[tuple[int, int, float, int]]) -> tuple[bytes, bytes, bytes, bytes]:
+    """``(u, v, weight, edge)`` entries as compressed rows by ``u``."""
+    start, order = _rows(count, [f[0] for f in flows], range(len(flows)))
+    return (
+        start.tobytes(),
+        _ints("i", (flows[k][1] for k in order)).tobytes(),
+        _ints("d", (flows[k][2] for k in order)).tobytes(),
+        _ints("i", (flows[k][3] for k in order)).tobytes(),
+    )
+
+
+def encode(data) -> bytes:
+    """The columns and indexes of validated ``data`` (a :class:`~supplychain.schema.GraphData`)."""
+    with gc_paused():
+        return _encode(data)
+
+
+def _encode(data) -> bytes:
+    nodes = data.nodes
+    ids = [n.id for n in nodes]
+    index: dict[str, int] = {}
+    for i, node_id in enumerate(ids):
+        index.setdefault(node_id, i)
+    strings: list[str] = []
+    n = len(ids)
+
+    def ref(text: str) -> int:
+        i = index.get(text)
+        if i is None:
+            i = index[text] = n + len(strings)
+            strings.append(text)
+        return i
+
+    type_code = {t: i for i, t in enumerate(EDGE_TYPES)}
+    stance_code = {s: i for i, s in enumerate(STANCES)}
+    node_code = {t: i for i, t in enumerate(NODE_TYPES)}
+    edge_types, sources, targets, claim_start = bytearray(), _ints("i"), _ints("i"), _ints("i", [0])
+    reports, ordinals, stances = _ints("i"), _ints("i"), _ints("b")
+    quotes, quote_start = bytearray(), _ints("q", [0])
+    flows, backflows = [], []
+    for j, e in enumerate(data.edges):
+        t = type_code[e.type]
+        s, d = ref(e.source), ref(e.target)
+        edge_types.append(t)
+        sources.append(s)
+        targets.append(d)
+        latest = None
+        for c in e.claims:
+            reports.append(ref(c.report))
+            ordinal = c.date.toordinal()
+            ordinals.append(ordinal)
+            if "stance" not in c.__pydantic_fields_set__:
+                stances.append(_UNSET)
+            else:
+                stances.append(_NONE if c.stance is None else stance_code[c.stance])
+            quotes += c.quote.encode("utf-8")
+            quote_start.append(len(quotes))
+            if latest is None or ordinal >= latest[0]:
+                latest = (ordinal, c.stance)
+        claim_start.append(len(reports))
+        rule = EDGE_RULES[e.type]
+        if rule.flow != "none" and s < n and d < n:
+            w = rule.weight * STANCE_WEIGHT[latest[1]] if rule.stance and latest[1] else rule.weight
+            u, v = (s, d) if rule.flow == "forward" else (d, s)
+            flows.append((u, v, w, j))
+            backflows.append((v, u, w, j))
+
+    name_pairs: set[tuple[str, int]] = set()
+    code_pairs: set[tuple[str, int]] = set()
+    for i, node in enumerate(nodes):
+        for text in (node.id, node.name, node.name_en, *node.aliases):
+            if text:
+                name_pairs.add((name_key(text), i))
+        for t in _tickers(node):
+            full, code = ticker_keys(t)
+            name_pairs.add((full, i))
+            code_pairs.add((code, i))
+    names, codes = sorted(name_pairs), sorted(code_pairs)
+
+    m = len(sources)
+    out_start, out_order = _rows(n, [s if s < n else 0 for s in sources], range(m))
+    in_start, in_order = _rows(n, [d if d < n else 0 for d in targets], range(m))
+    enc = msgspec.msgpack.Encoder()
+    layout = _Layout(
+        graph_fields=sorted(data.model_fields_set),
+        version=data.version,
+        ids=ids,
+        node_types=bytes(node_code[node.type] for node in nodes),
+        nodes=msgspec.Raw(enc.encode([node.model_dump(exclude_unset=True) | {"type": node.type} for node in nodes])),
+        strings=strings,
+        edge_types=bytes(edge_types),
+        sources=sources.tobytes(),
+        targets=targets.tobytes(),
+        claim_start=claim_start.tobytes(),
+        reports=reports.tobytes(),
+        ordinals=ordinals.tobytes(),
+        stances=stances.tobytes(),
+        quotes=bytes(quotes),
+        quote_start=quote_start.tobytes(),
+        name_keys=msgspec.Raw(enc.encode([k for k, _ in names])),
+        name_nodes=_ints("i", (i for _, i in names)).tobytes(),
+        code_keys=msgspec.Raw(enc.encode([k for k, _ in codes])),
+        code_nodes=_ints("i", (i for _, i in codes)).tobytes(),
+        flow=_flow_rows(n, flows),
+        reverse_flow=_flow_rows(n, backflows),
+        out_edges=(out_start.tobytes(), _ints("i", out_order).tobytes()),
+        in_edges=(in_start.tobytes(), _ints("i", in_order).tobytes()),
+    )
+    return enc.encode(layout)
+
+
+def _tickers(node) -> list[str]:
+    """Primary ticker first, then other listings (as :meth:`Graph.tickers`)."""
+    out = [node.ticker] if getattr(node, "ticker", None) else []
+    return out + [listing.ticker for listing in getattr(node, "listings", ())]
+
+
+def _view(buffer: bytes, code: str) -> memoryview:
+    return memoryview(buffer).cast(code)
+
+
+class FlowRows:
+    """A flow adjacency stored as compressed rows: ``rows.get(u)`` is the list of
+    ``(v, weight, edge index)`` that :func:`~supplychain.query.best_paths` walks."""
+
+    def __init__(self, entry: "Entry", rows: tuple[bytes, bytes, bytes, bytes]):
+        self._entry = entry
+        self._start = _view(rows[0], "i")
+        self._node = _view(rows[1], "i")
+        self._weight = _view(rows[2], "d")
+        self._edge = _view(rows[3], "i")
+
+    def get(self, node_id: str, default=()):
+        i = self._entry.index.get(node_id)
+        if i is None:
+            return default
+        a, b = self._start[i], self._start[i + 1]
+        if a == b:
+            return default
+        ids = self._entry.ids
+        return [(ids[v], w, j) for v, w, j in zip(self._node[a:b].tolist(), self._weight[a:b].tolist(), self._edge[a:b].tolist())]
+
+    def __getitem__(self, node_id: str):
+        found = self.get(node_id, None)
+        if found is None:
+            raise KeyError(node_id)
+        return found
+
+    def __contains__(self, node_id: object) -> bool:
+        return self.get(node_id, None) is not None  # type: ignore[arg-type]
+
+    def items(self) -> Iterator[tuple[str, list]]:
+        for node_id in self._entry.ids:
+            found = self.get(node_id, None)
+            if found is not None:
+                yield node_id, found
+
+    def __iter__(self) -> Iterator[str]:
+        return (node_id for node_id, _ in self.items())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+
+class Entry:
+    """A validated graph held as columns; models are built on first use and kept.
+
+    Build one with :meth:`open` (cache bytes) or :meth:`from_data` (models at hand, which
+    are then the ones handed out: ``from_data(d).data() is d``).
+    """
+
+    def __init__(self, layout: _Layout):
+        self._layout = layout
+        self.ids: list[str] = layout.ids
+        self.node_count = len(self.ids)
+        self.table: list[str] = self.ids + layout.strings  # one string object per id
+        self._node_types = layout.node_types
+        self._edge_types = layout.edge_types
+        self._sources = _view(layout.sources, "i")
+        self._targets = _view(layout.targets, "i")
+        self._claim_start = _view(layout.claim_start, "i")
+        self._reports = _view(layout.reports, "i")
+        self._ordinals = _view(layout.ordinals, "i")
+        self._stances = _view(layout.stances, "b")
+        self._quote_start = _view(layout.quote_start, "q")
+        self._quotes = layout.quotes
+        n, m = self.node_count, len(self._edge_types)
+        if not (len(self._node_types) == n and len(self._sources) == len(self._targets) == m
+                and len(self._claim_start) == m + 1 and len(self._quote_start) == len(self._reports) + 1
+                and len(self._reports) == len(self._ordinals) == len(self._stances) == self._claim_start[m]):
+            raise ValueError("columns differ in length")
+        self._node_models: list[Any] = [None] * n
+        self._edge_models: list[Any] = [None] * m
+        self._raw_nodes: list[msgspec.Raw] = msgspec.msgpack.decode(layout.nodes, type=list[msgspec.Raw])
+        if len(self._raw_nodes) != n:
+            raise ValueError("node columns differ in length")
+        self._data = None
+        self._index: dict[str, int] | None = None
+        self._names: tuple[list[str], Any, list[str], Any] | None = None
+        self._flows: dict[str, FlowRows] = {}
+
+    # ------------------------------------------------------------------ making one
+
+    @classmethod
+    def open(cls, payload) -> "Entry":
+        """Read an entry from bytes made by :func:`encode` (raises on anything else)."""
+        return cls(msgspec.msgpack.decode(payload, type=_Layout))
+
+    @classmethod
+    def from_data(cls, data) -> "Entry":
+        """The entry of validated models, handing out these very models."""
+        entry = cls.open(encode(data))
+        entry._adopt(data)
+        return entry
+
+    def _adopt(self, data) -> None:
+        self._node_models = list(data.nodes)
+        self._edge_models = list(data.edges)
+        self._data = data
+
+    # ------------------------------------------------------------------ nodes
+
+    def __len__(self) -> int:
+        """The number of edges."""
+        return len(self._edge_types)
+
+    @property
+    def claim_count(self) -> int:
+        return len(self._reports)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Node id -> position."""
+        if self._index is None:
+            self._index = {node_id: i for i, node_id in enumerate(self.ids)}
+        return self._index
+
+    def type_of(self, i: int) -> str:
+        return NODE_TYPES[self._node_types[i]]
+
+    def node(self, i: int):
+        """The model of node ``i``."""
+        model = self._node_models[i]
+        if model is None:
+            model = self._node_models[i] = _build_node(msgspec.msgpack.decode(self._raw_nodes[i]))
+        return model
+
+    def nodes(self) -> list:
+        """Every node's model, in file order."""
+        if any(m is None for m in self._node_models):
+            with gc_paused():
+                decode = msgspec.msgpack.decode
+                for i, model in enumerate(self._node_models):
+                    if model is None:
+                        self._node_models[i] = _build_node(decode(self._raw_nodes[i]))
+        return self._node_models
+
+    # ------------------------------------------------------------------ edges
+
+    def edge_type(self, j: int) -> str:
+        return EDGE_TYPES[self._edge_types[j]]
+
+    def edge_ends(self, j: int) -> tuple[str, str]:
+        return self.table[self._sources[j]], self.table[self._targets[j]]
+
+    def edge_stance(self, j: int, as_of: dt.date | None = None) -> str | None:
+        """The stance of edge ``j``'s current claim (see :func:`~supplychain.schema.current_claim`)."""
+        limit = as_of.toordinal() if as_of is not None else None
+        best, best_ordinal = None, None
+        for k in range(self._claim_start[j], self._claim_start[j + 1]):
+            ordinal = self._ordinals[k]
+            if limit is not None and ordinal > limit:
+                continue
+            if best_ordinal is None or ordinal >= best_ordinal:
+                best, best_ordinal = k, ordinal
+        if best is None:
+            return None
+        stance = self._stances[best]
+        return STANCES[stance] if stance >= 0 else None
+
+    def edge(self, j: int):
+        """The model of edge ``j`` with its claims."""
+        model = self._edge_models[j]
+        if model is None:
+            model = self._edge_models[j] = self._build_edge(j)
+        return model
+
+    def edges(self) -> list:
+        """Every edge's model, in file order."""
+        if any(m is None for m in self._edge_models):
+            with gc_paused():
+                for j, model in enumerate(self._edge_models):
+                    if model is None:
+                        self._edge_models[j] = self._build_edge(j)
+        return self._edge_models
+
+    def _build_edge(self, j: int):
+        from .schema import Claim, Edge
+
+        table, quotes, quote_start = self.table, self._quotes, self._quote_start
+        claims = []
+        for k in range(self._claim_start[j], self._claim_start[j + 1]):
+            stance = self._stances[k]
+            claim = _new(Claim)
+            # one date object per claim, as validation makes: a shared one would come out
+            # of a YAML dump as an anchor and aliases
+            _set_dict(claim, {"report": table[self._reports[k]], "date": _fromordinal(self._ordinals[k]),
+                              "quote": quotes[quote_start[k]:quote_start[k + 1]].decode("utf-8"),
+                              "stance": STANCES[stance] if stance >= 0 else None})
+            _set_fields(claim, {"report", "date", "quote"} if stance == _UNSET else {"report", "date", "quote", "stance"})
+            _set_extra(claim, None)
+            _set_private(claim, None)
+            claims.append(claim)
+        edge = _new(Edge)
+        _set_dict(edge, {"type": EDGE_TYPES[self._edge_types[j]], "source": table[self._sources[j]],
+                         "target": table[self._targets[j]], "claims": claims})
+        _set_fields(edge, {"type", "source", "target", "claims"})
+        _set_extra(edge, None)
+        _set_private(edge, None)
+        return edge
+
+    def edges_by(self, node_id: str, side: str) -> list[int]:
+        """Indexes of the edges whose ``side`` (``"out"``: source, ``"in"``: target) is the node."""
+        i = self.index.get(node_id)
+        if i is None:
+            return []
+        start, order = self._layout.out_edges if side == "out" else self._layout.in_edges
+        start_v = _view(start, "i")
+        return _view(order, "i")[start_v[i]:start_v[i + 1]].tolist()
+
+    # ------------------------------------------------------------------ the whole graph
+
+    def data(self):
+        """The :class:`~supplychain.schema.GraphData` of every model."""
+        if self._data is None:
+            from .schema import GraphData
+
+            values = {"version": self._layout.version, "nodes": list(self.nodes()), "edges": list(self.edges())}
+            self._data = _instance(GraphData, values, set(self._layout.graph_fields))
+        return self._data
+
+    # ------------------------------------------------------------------ indexes
+
+    def lookup(self, key: str, codes: bool = False) -> set[str]:
+        """Ids of the nodes a normalised key names (``codes``: the bare-code index)."""
+        if self._names is None:
+            decode = msgspec.msgpack.decode
+            lay = self._layout
+            self._names = (decode(lay.name_keys, type=list[str]), _view(lay.name_nodes, "i"),
+                           decode(lay.code_keys, type=list[str]), _view(lay.code_nodes, "i"))
+        keys, nodes = (self._names[2], self._names[3]) if codes else (self._names[0], self._names[1])
+        found = set()
+        k = bisect_left(keys, key)
+        while k < len(keys) and keys[k] == key:
+            found.add(self.ids[nodes[k]])
+            k += 1
+        return found
+
+    def flow(self, reverse: bool = False) -> FlowRows:
+        """The flow adjacency of the current graph (forward, or walked backwards)."""
+        which = "reverse" if reverse else "forward"
+        if which not in self._flows:
+            self._flows[which] = FlowRows(self, self._layout.reverse_flow if reverse else self._layout.flow)
+        return self._flows[which]
+
+    def flow_as_of(self, as_of: dt.date, reverse: bool = False) -> dict[str, list[tuple[str, float, int]]]:
+        """The flow adjacency counting only claims dated on or before ``as_of``."""
+        adj: dict[str, list[tuple[str, float, int]]] = {}
+        limit = as_of.toordinal()
+        table = self.table
+        rules = [EDGE_RULES[t] for t in EDGE_TYPES]
+        start, ordinals, stances = self._claim_start, self._ordinals, self._stances
+        with gc_paused():
+            for j, (t, s, d) in enumerate(zip(self._edge_types, self._sources, self._targets)):
+                rule = rules[t]
+                if rule.flow == "none":
+                    continue
+                best, best_ordinal = -1, -1
+                for k in range(start[j], start[j + 1]):
+                    ordinal = ordinals[k]
+                    if ordinal <= limit and ordinal >= best_ordinal:
+                        best, best_ordinal = k, ordinal
+                if best < 0:
+                    continue
+                stance = stances[best]
+                w = rule.weight * STANCE_WEIGHT[STANCES[stance]] if rule.stance and stance >= 0 else rule.weight
+                u, v = (s, d) if (rule.flow == "forward") != reverse else (d, s)
+                adj.setdefault(table[u], []).append((table[v], w, j))
+        return adj
+
+
+# --------------------------------------------------------------------------- building
+#
+# Models are built without validation (an entry only ever holds validated data), the way
+# ``model_construct`` does but without its per-call overhead: a new instance gets its
+# ``__dict__`` (fields in declaration order, defaults filled in) and its fields set.
+
+_new = object.__new__
+_fromordinal = dt.date.fromordinal
+
+
+def _slot_setters() -> tuple:
+    """Setters of BaseModel's four slots, called directly (faster than setattr)."""
+    from pydantic import BaseModel
+
+    slots = BaseModel.__dict__
+    names = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+    return tuple(slots[name].__set__ for name in names)
+
+
+_set_dict, _set_fields, _set_extra, _set_private = _slot_setters()
+
+
+def _instance(cls, values: dict, fields_set: set):
+    obj = _new(cls)
+    _set_dict(obj, values)
+    _set_fields(obj, fields_set)
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
+
+
+class _Plan:
+    """How to build one model class from the dict of its fields (dates as ISO text)."""
+
+    def __init__(self, cls):
+        import typing
+
+        from pydantic_core import PydanticUndefined
+
+        self.cls = cls
+        self.names = frozenset(cls.model_fields)
+        self.template: dict[str, Any] = {}  # every field in declaration order, with its default
+        self.factories: list[tuple[str, Any]] = []  # fields whose default is made fresh
+        self.required: list[str] = []
+        self.converters: list[tuple[str, Any]] = []
+        for name, info in cls.model_fields.items():
+            self.template[name] = None if info.default is PydanticUndefined else info.default
+            if info.default_factory is not None:
+                self.factories.append((name, info.default_factory))
+            elif info.default is PydanticUndefined:
+                self.required.append(name)
+            convert = _converter(info.annotation, typing)
+            if convert is not None:
+                self.converters.append((name, convert))
+
+    def build(self, given: dict):
+        if not given.keys() <= self.names:
+            raise ValueError(f"unknown fields {sorted(given.keys() - self.names)}")
+        values = self.template.copy()
+        values.update(given)  # keeps the declaration order of the template
+        for name, factory in self.factories:
+            if name not in given:
+                values[name] = factory()
+        for name in self.required:
+            if name not in given:
+                raise ValueError(f"missing field {name!r}")
+        for name, convert in self.converters:
+            v = given.get(name)
+            if v is not None:
+                values[name] = convert(v)
+        return _instance(self.cls, values, set(given))
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+    return plan
+
+
+def _converter(annotation, typing):
+    """A function turning the stored form of a field back into its model value, or None
+    when the stored value is the value (strings, numbers, lists of them)."""
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _converter(typing.get_args(annotation)[0], typing)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _converter(args[0], typing)
+        return None
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        convert = _converter(item, typing)
+        return None if convert is None else (lambda values: [convert(v) for v in values])
+    if annotation is dt.date:
+        return dt.date.fromisoformat
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lambda given: _plan(annotation).build(given)
+    return None
+
+
+_NODE_CLASSES: dict[str, type] | None = None
+
+
+def _build_node(given: dict):
+    global _NODE_CLASSES
+    if _NODE_CLASSES is None:
+        import typing
+
+        from .schema import Node
+
+        classes = typing.get_args(typing.get_args(Node)[0])
+        _NODE_CLASSES = {typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in classes}
+    if not isinstance(given, dict) or given.get("type") not in _NODE_CLASSES:
+        raise ValueError("not a node")
+    return _plan(_NODE_CLASSES[given["type"]]).build(given)
