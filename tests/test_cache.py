@@ -200,3 +200,23 @@ def test_cache_entry_is_as_private_as_the_graph_file(graph_file, mode):
     load_graph(graph_file)
     (entry,) = entries(graph_file)
     assert stat.S_IMODE(entry.stat().st_mode) == mode
+
+
+def test_a_written_graph_is_cached_as_written(graph_file, monkeypatch):
+    """save_graph (every ingest and apply) leaves the entry of what it wrote: the next load
+    parses nothing, and answers as an uncached load does."""
+    import supplychain.store
+    from supplychain.store import save_graph
+
+    data = load_data(graph_file)
+    data.nodes[0].aliases.append("新的别名")
+    save_graph(data, graph_file)
+    assert len(entries(graph_file)) == 1
+    monkeypatch.setattr(supplychain.store, "parse_graph_text", lambda *a, **k: pytest.fail("parsed the YAML"))
+    warm = load_graph(graph_file)
+    assert warm.resolve("新的别名").id == data.nodes[0].id
+    monkeypatch.undo()
+    assert warm.data == load_data(graph_file)
+    monkeypatch.setenv("SUPPLYCHAIN_NO_CACHE", "1")
+    save_graph(data, graph_file.with_name("other.yaml"))
+    assert entries(graph_file.with_name("other.yaml")) == []

@@ -100,6 +100,16 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     return opened
 
 
+def remember(path: Path | str, raw: bytes, data) -> bool:
+    """Make the cache entry of a file just written: ``raw`` its bytes, ``data`` what
+    validating them gave. Returns False (quietly) when the cache is off or not writable."""
+    if not enabled():
+        return False
+    digest = hashlib.sha256(raw).hexdigest()
+    path = Path(path)
+    return write_entry(cache_path(path, digest), digest, encode_entry(data), source=path)
+
+
 def load_data(path: Path | str, *, use_cache: bool | None = None):
     """Like :func:`supplychain.store.load_data`, through the cache when it can."""
     return load_entry(path, use_cache=use_cache).data()

@@ -718,12 +718,18 @@ def save_graph(data: GraphData, path: Path | str) -> str:
 
     The text is parsed back and checked before anything touches the disk; it is written
     to a temporary file beside the target, flushed to disk and renamed over it, so a
-    crash leaves either the old file or the new one. Returns the text written.
+    crash leaves either the old file or the new one. What the check read is then the
+    file's cache entry (:func:`supplychain.cache.remember`). Returns the text written.
     """
     path = Path(path)
     text = dump_graph(data)
-    parse_graph_text(text, str(path))
-    atomic_write(path, text)
+    raw = text.encode("utf-8")
+    checked = parse_graph_text(text, str(path))
+    with atomic_writer(path, "wb") as f:
+        f.write(raw)
+    from .cache import remember
+
+    remember(path, raw, checked)  # the next load reads the cache, not 150 MB of YAML
     return text
 
 
