@@ -201,7 +201,7 @@ def _load_plain(text: str, str_keys: bool = False) -> Any:
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*))?")
 _COLUMN_0 = re.compile(r"^[^ #\n]", re.M)  # lines that start at column 0 (not blank, not comments)
 _ONLY_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n?)*")
-_CHUNK_CHARS = 4_000_000
+_CHUNK_CHARS = 1_000_000  # per slice: small enough to share the work evenly between two processes
 
 
 def _load_in_chunks(text: str) -> Any:
@@ -209,7 +209,7 @@ def _load_in_chunks(text: str) -> Any:
 
     A graph file is a top-level mapping whose big values are block sequences written at
     column 0 (``nodes:`` then ``- id: ...`` lines). Such a sequence is cut between items
-    into slices of a few megabytes, each parsed on its own, so libyaml's node tree (ten
+    into slices of about a megabyte, each parsed on its own, so libyaml's node tree (ten
     times the size of the data) never exists for the whole file at once. Only that plain
     layout is cut: any other line at column 0, any error and anything unusual raise
     :class:`_Unusual`, and the whole text is parsed in one piece instead, so results and
@@ -272,7 +272,8 @@ def _load_in_chunks(text: str) -> Any:
     return out
 
 
-_PARALLEL_CHARS = 8_000_000
+_PARALLEL_CHARS = 2_000_000
+_PARENT_SHARE = 0.53
 
 
 def _parse_slices(text: str, slices: list[tuple[int, int, int]]) -> list[list]:
@@ -295,12 +296,14 @@ def _parse_slices(text: str, slices: list[tuple[int, int, int]]) -> list[list]:
         or threading.active_count() > 1
     ):
         return [_parse_slice(text, *s) for s in slices]
-    half, split = 0, len(slices)
-    for i, (start, stop, _) in enumerate(slices):
-        half += stop - start
-        if half >= total / 2:
-            split = min(i + 1, len(slices) - 1)
-            break
+    # the parent takes the first slices, a little over half: the child's come out slower
+    # (each page it writes to is copied first), and decoding them costs the parent less
+    split, done, best = 1, 0, None
+    for i, (start, stop, _) in enumerate(slices[:-1]):
+        done += stop - start
+        off = abs(done - _PARENT_SHARE * total)
+        if best is None or off < best:
+            split, best = i + 1, off
     import msgspec
 
     read_end, write_end = os.pipe()
