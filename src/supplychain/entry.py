@@ -325,6 +325,7 @@ class Entry:
             raise ValueError("columns differ in length")
         self._node_models: list[Any] = [None] * n
         self._edge_models: list[Any] = [None] * m
+        self._all_nodes = self._all_edges = False
         self._raw_nodes: list[msgspec.Raw] = msgspec.msgpack.decode(layout.nodes, type=list[msgspec.Raw])
         if len(self._raw_nodes) != n:
             raise ValueError("node columns differ in length")
@@ -350,6 +351,7 @@ class Entry:
     def _adopt(self, data) -> None:
         self._node_models = list(data.nodes)
         self._edge_models = list(data.edges)
+        self._all_nodes = self._all_edges = True
         self._data = data
 
     # ------------------------------------------------------------------ nodes
@@ -381,12 +383,14 @@ class Entry:
 
     def nodes(self) -> list:
         """Every node's model, in file order."""
-        if any(m is None for m in self._node_models):
-            with gc_paused():
-                decode = msgspec.msgpack.decode
-                for i, model in enumerate(self._node_models):
-                    if model is None:
-                        self._node_models[i] = _build_node(decode(self._raw_nodes[i]))
+        if not self._all_nodes:
+            if any(m is None for m in self._node_models):
+                with gc_paused():
+                    given = msgspec.msgpack.decode(self._layout.nodes)  # all at once: faster
+                    for i, model in enumerate(self._node_models):
+                        if model is None:
+                            self._node_models[i] = _build_node(given[i])
+            self._all_nodes = True
         return self._node_models
 
     # ------------------------------------------------------------------ edges
@@ -421,12 +425,48 @@ class Entry:
 
     def edges(self) -> list:
         """Every edge's model, in file order."""
-        if any(m is None for m in self._edge_models):
-            with gc_paused():
-                for j, model in enumerate(self._edge_models):
-                    if model is None:
-                        self._edge_models[j] = self._build_edge(j)
+        if not self._all_edges:
+            missing = [j for j, model in enumerate(self._edge_models) if model is None]
+            if len(missing) > len(self._edge_models) // 4:
+                with gc_paused():
+                    self._build_all_edges()
+            else:
+                for j in missing:
+                    self._edge_models[j] = self._build_edge(j)
+            self._all_edges = True
         return self._edge_models
+
+    def _build_all_edges(self) -> None:
+        """Build the missing edges in two tight passes (claims, then edges): three times
+        faster than one edge at a time."""
+        from .schema import Claim, Edge
+
+        table, quotes = self.table, self._quotes
+        quote_start = self._quote_start.tolist()
+        claims = []
+        append = claims.append
+        with_stance = {"report", "date", "quote", "stance"}
+        without_stance = {"report", "date", "quote"}
+        for k, (report, ordinal, stance) in enumerate(zip(self._reports.tolist(), self._ordinals.tolist(), self._stances.tolist())):
+            claim = _new(Claim)
+            _set_dict(claim, {"report": table[report], "date": _fromordinal(ordinal),
+                              "quote": quotes[quote_start[k]:quote_start[k + 1]].decode("utf-8"),
+                              "stance": STANCES[stance] if stance >= 0 else None})
+            _set_fields(claim, set(without_stance) if stance == _UNSET else set(with_stance))
+            _set_extra(claim, None)
+            _set_private(claim, None)
+            append(claim)
+        edge_fields = {"type", "source", "target", "claims"}
+        start = self._claim_start.tolist()
+        models = self._edge_models
+        for j, (t, s, d) in enumerate(zip(self._edge_types, self._sources.tolist(), self._targets.tolist())):
+            if models[j] is None:
+                edge = _new(Edge)
+                _set_dict(edge, {"type": EDGE_TYPES[t], "source": table[s], "target": table[d], "claims": claims[start[j]:start[j + 1]]})
+                _set_fields(edge, set(edge_fields))
+                _set_extra(edge, None)
+                _set_private(edge, None)
+                models[j] = edge
 
     def _build_edge(self, j: int):
         from .schema import Claim, Edge

@@ -182,14 +182,15 @@ def ingest(
     result = IngestResult(str(graph), dry_run=dry_run)
     aliases = list(aliases)
     with writing(graph, dry_run):
-        g = Graph(load_entry(graph), str(graph))  # rebuilt only when a note changed the data: its indexes are costly
+        g = Graph(load_entry(graph), str(graph))
         data = g.data
         for i, report in enumerate(_progress(parsed, progress, "ingesting")):
+            if i and not result.plans[-1].empty:  # the next note is planned against the new data
+                g = Graph(data, str(graph))  # (not rebuilt when nothing changed: its indexes are costly)
             plan = plan_report(g, report, driver=driver, aliases=aliases if i == 0 else (), reference=ref)
             result.plans.append(plan)
             if not plan.empty:
                 data = apply_plan(data, plan)
-                g = Graph(data, str(graph))
         if dry_run or all(p.empty for p in result.plans):
             return result
         write_graph(data, graph)

@@ -569,13 +569,14 @@ def near_miss(
     """Whether ``existing`` is worth a "did you mean" for the new name ``new``.
 
     ``keys`` = (normalised new, core of new, core of existing) and ``matcher`` (a
-    SequenceMatcher whose second sequence is the new core) save work in a loop.
+    SequenceMatcher whose second sequence is the new core) save work in a loop; with
+    ``keys``, ``existing`` must be normalised already (:func:`~supplychain.names.normalize`).
 
     >>> near_miss("中科曙光", "曙光信息"), near_miss("海光信息股份", "海光信息"), near_miss("银轮股份", "同飞股份")
     (True, True, False)
     """
     a, ca, cb = keys or (normalize(new), name_core(new), name_core(existing))
-    b = normalize(existing)
+    b = existing if keys else normalize(existing)
     if a == b:
         return False
     if ca == cb or (len(ca) >= 2 and ca in b) or (len(cb) >= 2 and cb in a):
