@@ -153,3 +153,20 @@ def test_entry_bytes_round_trip(tmp_path):
     shutil.copy(GRAPH, path)
     first, second = load_graph(path), load_graph(path)
     assert built(second) == (0, 0) and second.data == first.data
+
+
+def test_an_edge_to_an_unknown_node_is_no_edge_of_another(mini):
+    """Data planned but not validated yet may name a node that does not exist: its edge
+    must not turn up among the edges of the first node, nor in the flow."""
+    from supplychain.schema import Claim, Edge
+
+    data = mini.data.model_copy(deep=True)
+    claim = Claim(report="r1", date="2025-11-26", quote="q", stance="listed")
+    data.edges.append(Edge(type="member_of", source="nobody", target="optics", claims=[claim]))
+    data.edges.append(Edge(type="member_of", source="alpha", target="nowhere", claims=[claim]))
+    g = Graph(Entry.open(encode(data)))
+    first = data.nodes[0].id
+    assert all(e.source == first for e in g.out_edges(first)) and all(e.target == first for e in g.in_edges(first))
+    assert [e.source for e in g.in_edges("optics")] == [e.source for e in mini.in_edges("optics")] + ["nobody"]
+    assert all(v != "nowhere" for v, _, _ in g._reverse_flow_adjacency().get("alpha", []))
+    assert g.edges[-1].target == "nowhere"

@@ -211,8 +211,9 @@ def _encode(data) -> bytes:
     names, codes = sorted(name_pairs), sorted(code_pairs)
 
     m = len(sources)
-    out_start, out_order = _rows(n, [s if s < n else 0 for s in sources])
-    in_start, in_order = _rows(n, [d if d < n else 0 for d in targets])
+    # an end that is no node (only in data not validated yet) goes to a last row, never read
+    out_start, out_order = _rows(n + 1, [min(s, n) for s in sources])
+    in_start, in_order = _rows(n + 1, [min(d, n) for d in targets])
     node_code = {t: i for i, t in enumerate(NODE_TYPES)}
     enc = msgspec.msgpack.Encoder()
     layout = _Layout(
