@@ -125,6 +125,8 @@ def test_corrupt_entry_is_ignored_and_rebuilt(graph_file, damage):
         {"claim_start": b""},
         {"node_types": b""},
         {"nodes": None},  # nodes that are not a list
+        {"flow": (b"\x00\x00\x00\x00", b"", b"", b"")},  # rows of another graph
+        {"in_edges": (b"", b"")},
     ],
 )
 def test_entry_whose_columns_do_not_fit_is_ignored(graph_file, change):
@@ -220,3 +222,18 @@ def test_a_written_graph_is_cached_as_written(graph_file, monkeypatch):
     monkeypatch.setenv("SUPPLYCHAIN_NO_CACHE", "1")
     save_graph(data, graph_file.with_name("other.yaml"))
     assert entries(graph_file.with_name("other.yaml")) == []
+
+
+def test_a_failed_entry_never_fails_the_write(graph_file, monkeypatch):
+    """The file is written before its entry is made: an entry that cannot be encoded
+    costs the next load some time, never the write."""
+    import supplychain.cache
+    from supplychain.store import save_graph
+
+    def boom(data):
+        raise MemoryError
+
+    monkeypatch.setattr(supplychain.cache, "encode_entry", boom)
+    data = load_data(graph_file)
+    save_graph(data, graph_file)
+    assert entries(graph_file) == [] and load_data(graph_file) == data

@@ -170,3 +170,31 @@ def test_an_edge_to_an_unknown_node_is_no_edge_of_another(mini):
     assert [e.source for e in g.in_edges("optics")] == [e.source for e in mini.in_edges("optics")] + ["nobody"]
     assert all(v != "nowhere" for v, _, _ in g._reverse_flow_adjacency().get("alpha", []))
     assert g.edges[-1].target == "nowhere"
+
+
+def test_node_views_are_copies_and_can_be_read_twice(warm):
+    values = warm.nodes.values()
+    values.sort(key=lambda n: n.id, reverse=True)  # a caller's own list
+    assert warm.nodes[warm.entry.ids[0]].id == warm.entry.ids[0]
+    items = warm.nodes.items()
+    assert len(items) == len(warm.nodes) == len(list(warm.nodes.items()))
+
+
+def test_a_name_not_found_builds_no_edge(warm):
+    from supplychain.errors import NodeNotFound
+
+    with pytest.raises(NodeNotFound):
+        warm.resolve("no such company at all")
+    assert built(warm)[1] == 0
+
+
+def test_a_damaged_name_index_is_a_clear_error():
+    from supplychain.entry import _Layout
+    from supplychain.errors import SupplyChainError
+    import msgspec
+
+    layout = msgspec.msgpack.decode(encode(load_data(GRAPH)), type=_Layout)
+    forged = msgspec.structs.replace(layout, name_nodes=layout.name_nodes[:-4])
+    g = Graph(Entry.open(msgspec.msgpack.encode(forged)))
+    with pytest.raises(SupplyChainError, match="cache entry is damaged"):
+        g.resolve("中际旭创")

@@ -107,7 +107,11 @@ def remember(path: Path | str, raw: bytes, data) -> bool:
         return False
     digest = hashlib.sha256(raw).hexdigest()
     path = Path(path)
-    return write_entry(cache_path(path, digest), digest, encode_entry(data), source=path)
+    try:
+        payload = encode_entry(data)
+    except Exception:  # noqa: BLE001 -- the file is written; a missing entry only costs time
+        return False
+    return write_entry(cache_path(path, digest), digest, payload, source=path)
 
 
 def load_data(path: Path | str, *, use_cache: bool | None = None):

@@ -101,7 +101,7 @@ def cmd_list(args) -> int:
     from . import render
 
     g = _graph(args)
-    nodes = [n for n in g.data.nodes if not args.type or n.type in args.type]
+    nodes = [n for n in g.nodes.values() if not args.type or n.type in args.type]
     rows = [render.node_summary(n) for n in nodes]
     if args.format == "json":
         _emit(render.to_json(rows))

@@ -324,6 +324,17 @@ class Entry:
                 and len(self._claim_start) == m + 1 and len(self._quote_start) == len(self._reports) + 1
                 and len(self._reports) == len(self._ordinals) == len(self._stances) == self._claim_start[m]):
             raise ValueError("columns differ in length")
+        for rows in (layout.flow, layout.reverse_flow):  # compressed rows: n + 1 offsets, ending at the length
+            start = _view(rows[0], "i")
+            count = len(rows[1]) // 4
+            if len(start) != n + 1 or start[n] != count or len(rows[2]) != 8 * count or len(rows[3]) != 4 * count:
+                raise ValueError("flow rows do not fit")
+        for rows in (layout.out_edges, layout.in_edges):  # n + 1 rows (the last: ends that are no node)
+            start = _view(rows[0], "i")
+            if len(start) != n + 2 or start[n + 1] != m or len(rows[1]) != 4 * m:
+                raise ValueError("edge rows do not fit")
+        if len(layout.name_nodes) % 4 or len(layout.code_nodes) % 4:
+            raise ValueError("name index does not fit")
         self._node_models: list[Any] = [None] * n
         self._edge_models: list[Any] = [None] * m
         self._all_nodes = self._all_edges = False
@@ -368,8 +379,8 @@ class Entry:
     @property
     def index(self) -> dict[str, int]:
         """Node id -> position."""
-        if self._index is None:
-            self._index = {node_id: i for i, node_id in enumerate(self.ids)}
+        if self._index is None:  # an id used twice (data not validated yet): its first node, as encode
+            self._index = dict(zip(reversed(self.ids), range(self.node_count - 1, -1, -1)))
         return self._index
 
     def type_of(self, i: int) -> str:
@@ -521,8 +532,13 @@ class Entry:
         if self._names is None:
             decode = msgspec.msgpack.decode
             lay = self._layout
-            self._names = (decode(lay.name_keys, type=list[str]), _view(lay.name_nodes, "i"),
-                           decode(lay.code_keys, type=list[str]), _view(lay.code_nodes, "i"))
+            names = (decode(lay.name_keys, type=list[str]), _view(lay.name_nodes, "i"),
+                     decode(lay.code_keys, type=list[str]), _view(lay.code_nodes, "i"))
+            if len(names[0]) != len(names[1]) or len(names[2]) != len(names[3]):
+                from .errors import SupplyChainError
+
+                raise SupplyChainError("the graph's cache entry is damaged: delete the folder .supplychain-cache beside the graph file")
+            self._names = names
         keys, nodes = (self._names[2], self._names[3]) if codes else (self._names[0], self._names[1])
         found = set()
         k = bisect_left(keys, key)
@@ -544,11 +560,12 @@ class Entry:
         limit = as_of.toordinal()
         table = self.table
         rules = [EDGE_RULES[t] for t in EDGE_TYPES]
+        n = self.node_count
         start, ordinals, stances = self._claim_start, self._ordinals, self._stances
         with gc_paused():
             for j, (t, s, d) in enumerate(zip(self._edge_types, self._sources, self._targets)):
                 rule = rules[t]
-                if rule.flow == "none":
+                if rule.flow == "none" or s >= n or d >= n:  # an end that is no node: as encode
                     continue
                 best, best_ordinal = -1, -1
                 for k in range(start[j], start[j + 1]):

@@ -81,11 +81,11 @@ class _Nodes(Mapping):
     def __len__(self) -> int:
         return self._entry.node_count
 
-    def values(self):  # every model at once: faster than one by one
-        return self._entry.nodes()
+    def values(self) -> list:  # every model at once: faster than one by one
+        return list(self._entry.nodes())  # a copy: the entry's own list stays as it is
 
-    def items(self):
-        return zip(self._entry.ids, self._entry.nodes())
+    def items(self) -> list:
+        return list(zip(self._entry.ids, self._entry.nodes()))
 
 
 class _Edges(Sequence):
@@ -213,7 +213,7 @@ class Graph:
         """Close names for a query that matched nothing (by spelling, then by substring)."""
         q = normalize(query)
         by_key: dict[str, str] = {}
-        for node in self.data.nodes:
+        for node in self.nodes.values():  # nodes only: a typo need not build every edge
             for text in (node.name, node.name_en, *node.aliases):
                 if text:
                     by_key.setdefault(normalize(text), text)
@@ -230,7 +230,7 @@ class Graph:
         """
         q = normalize(text)
         hits = []
-        for node in self.data.nodes:
+        for node in self.nodes.values():
             keys = [normalize(k) for k in (node.id, node.name, node.name_en, *node.aliases, *self.tickers(node)) if k]
             if any(k == q for k in keys):
                 rank = 0

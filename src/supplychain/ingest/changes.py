@@ -122,7 +122,7 @@ def changes(
     if drivers:
         chosen = [g.resolve(d, types=("driver",)) for d in drivers]
     else:
-        chosen = sorted((n for n in g.nodes.values() if n.type == "driver"), key=lambda n: n.id)
+        chosen = sorted((g.nodes[i] for i in g.nodes if g.type_of(i) == "driver"), key=lambda n: n.id)
     rank = {s: i for i, s in enumerate(STANCES)}
     out: list[DriverChanges] = []
     for d in chosen:

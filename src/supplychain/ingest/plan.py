@@ -305,7 +305,7 @@ class Planner:
         self.g = graph
         self.reference = reference or Reference()
         self.plan = Plan(source=source)
-        self.plan.names = {n.id: n.name for n in graph.data.nodes}
+        self.plan.names = {n.id: n.name for n in graph.nodes.values()}
         self.edges: dict[tuple, Edge] = {e.key: e for e in graph.edges}
         self.pending_claims: dict[tuple, list[Claim]] = {}
         self.pending_keys: dict[str, str] = {}
@@ -313,7 +313,7 @@ class Planner:
         self.ids = set(graph.nodes)
         self.metric_keys = {
             (m.source.report, m.value, m.unit, m.yoy)
-            for n in graph.data.nodes
+            for n in graph.nodes.values()
             for m in getattr(n, "metrics", ())
         }
 
@@ -369,7 +369,7 @@ class Planner:
         if type_ not in cache:
             cache[type_] = [
                 (normalize(t), name_core(t), node.name)
-                for node in self.g.data.nodes if node.type == type_
+                for node in self.g.nodes.values() if node.type == type_
                 for t in (node.name, node.name_en, *node.aliases) if t
             ]
         return cache[type_]
@@ -532,7 +532,7 @@ class Planner:
         if found:
             return found, False
         best, best_score = None, 0.0
-        for node in [*self.g.data.nodes, *self.new_nodes.values()]:
+        for node in [*self.g.nodes.values(), *self.new_nodes.values()]:
             if node.type != "risk":
                 continue
             for text in (node.name, *node.aliases):
@@ -619,7 +619,7 @@ def driver_from_title(g: Graph, report: ParsedReport) -> str:
     """The driver whose name or alias appears in the note's title (the longest such match)."""
     titles = [normalize(t) for t in {report.title, report.name} if t]
     hits: dict[str, int] = {}
-    for node in g.data.nodes:
+    for node in g.nodes.values():
         if node.type != "driver":
             continue
         for text in (node.name, node.name_en, *node.aliases):
@@ -643,7 +643,7 @@ def closest_drivers(g: Graph, text: str, n: int = 3) -> str:
     """`` (closest: 阿里云资本开支 (alibaba-capex), …)`` ranked by the longest name part they share."""
     t = normalize(text)
     scored = []
-    for node in g.data.nodes:
+    for node in g.nodes.values():
         if node.type == "driver":
             best = 0
             for name in (node.name, *node.aliases):
