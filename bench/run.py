@@ -17,7 +17,10 @@ then timed, each figure the median of repeated runs (fewer repeats for slow ones
   no cache entry (it parses, validates and writes one) and with one; peak RSS too;
 - ``ingest``: ``supplychain ingest <the seed note> --driver <a synthetic driver>
   --dry-run`` on a copy of the graph (cache warm), if ``supplychain ingest`` exists;
-- ``html``: ``export_html`` of the driver's exposure subgraph, if it exists.
+- ``html``: ``export_html`` of the driver's exposure subgraph, if it exists;
+- ``yaml reference`` (up to 20k companies): PyYAML's C loader with the collector paused,
+  which the speed-and-scale issue measured at 3.3 s on the 10k graph where its targets
+  were set: this machine's speed relative to that one, measured in the same run.
 
 The plain approach (bench/plain.py: PyYAML with the garbage collector on, pydantic,
 networkx ``all_simple_paths``) is timed on the same graph in the same run, and the
@@ -129,6 +132,28 @@ def ensure_graph(n: int, seed: int, workdir: Path) -> tuple[Path, float | None]:
     return path, time.perf_counter() - t
 
 
+REFERENCE_MAX = 20_000
+ISSUE_REFERENCE_10K_S = 3.3
+"""What the speed-and-scale issue measured, where its targets were set, for PyYAML's C
+loader with the garbage collector paused on the 10k-company graph. ``yaml reference``
+measures the same here, so figures can be compared across machines (machine factor =
+ours / 3.3 s)."""
+
+
+def yaml_reference(path: Path) -> None:
+    """``yaml.load`` with libyaml's C loader and the collector paused (the issue's reference)."""
+    import gc
+
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    gc.disable()
+    try:
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    finally:
+        gc.enable()
+
+
 def clear_cache(path: Path) -> None:
     from supplychain.cache import CACHE_DIR
 
@@ -171,6 +196,8 @@ def run_size(n: int, args) -> dict:
     out["graph"] = {"nodes": len(data.nodes), "edges": len(data.edges), "claims": sum(len(e.claims) for e in data.edges)}
     record("load cold", cold, plain_load)
     del data, cold
+    if n <= REFERENCE_MAX:
+        record("yaml reference", measure(lambda: yaml_reference(path), slow_repeat, budget))
     clear_cache(path)
     load_graph(path)  # writes the cache entry
     warm = measure(lambda: load_graph(path), repeat, budget)

@@ -25,7 +25,7 @@ def test_bench_suite_at_a_tiny_size(tmp_path):
     assert bench.main(argv) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     metrics = results["sizes"]["120"]["metrics"]
-    for name in ("load cold", "load warm", "exposure", "drivers", "cli cold", "cli warm"):
+    for name in ("load cold", "yaml reference", "load warm", "exposure", "drivers", "cli cold", "cli warm"):
         assert metrics[name]["median_s"] > 0, name
     assert metrics["exposure"]["agrees_with_plain"] and metrics["drivers"]["agrees_with_plain"]
     assert metrics["cli warm"]["peak_rss_mb"] > 0 and metrics["cli warm"]["ratio"] > 0
