@@ -95,9 +95,7 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     del text
     payload = encode_entry(data)
     write_entry(entry, digest, payload, source=path)
-    opened = Entry.open(payload)
-    opened._adopt(data)
-    return opened
+    return Entry.open(payload, data)
 
 
 def remember(path: Path | str, raw: bytes, data) -> bool:

@@ -210,7 +210,6 @@ def _encode(data) -> bytes:
             code_pairs.add((code, i))
     names, codes = sorted(name_pairs), sorted(code_pairs)
 
-    m = len(sources)
     # an end that is no node (only in data not validated yet) goes to a last row, never read
     out_start, out_order = _rows(n + 1, [min(s, n) for s in sources])
     in_start, in_order = _rows(n + 1, [min(d, n) for d in targets])
@@ -349,22 +348,24 @@ class Entry:
     # ------------------------------------------------------------------ making one
 
     @classmethod
-    def open(cls, payload) -> "Entry":
-        """Read an entry from bytes made by :func:`encode` (raises on anything else)."""
-        return cls(msgspec.msgpack.decode(payload, type=_Layout))
+    def open(cls, payload, data=None) -> "Entry":
+        """Read an entry from bytes made by :func:`encode` (raises on anything else).
+
+        ``data``: the models ``payload`` was encoded from, if at hand; they are then the
+        ones handed out, and none is built.
+        """
+        entry = cls(msgspec.msgpack.decode(payload, type=_Layout))
+        if data is not None:
+            entry._node_models = list(data.nodes)
+            entry._edge_models = list(data.edges)
+            entry._all_nodes = entry._all_edges = True
+            entry._data = data
+        return entry
 
     @classmethod
     def from_data(cls, data) -> "Entry":
         """The entry of validated models, handing out these very models."""
-        entry = cls.open(encode(data))
-        entry._adopt(data)
-        return entry
-
-    def _adopt(self, data) -> None:
-        self._node_models = list(data.nodes)
-        self._edge_models = list(data.edges)
-        self._all_nodes = self._all_edges = True
-        self._data = data
+        return cls.open(encode(data), data)
 
     # ------------------------------------------------------------------ nodes
 
