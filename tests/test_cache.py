@@ -230,7 +230,7 @@ def test_a_failed_entry_never_fails_the_write(graph_file, monkeypatch):
     import supplychain.cache
     from supplychain.store import save_graph
 
-    def boom(data):
+    def boom(*args):
         raise MemoryError
 
     monkeypatch.setattr(supplychain.cache, "encode_entry", boom)

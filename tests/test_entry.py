@@ -198,3 +198,13 @@ def test_a_damaged_name_index_is_a_clear_error():
     g = Graph(Entry.open(msgspec.msgpack.encode(forged)))
     with pytest.raises(SupplyChainError, match="cache entry is damaged"):
         g.resolve("中际旭创")
+
+
+def test_name_keys_from_the_checks_give_the_same_entry(data):
+    """The cold path hands encode the name keys check_references made (normalize); the
+    entry must be the one encode makes on its own (name_key)."""
+    from supplychain.store import check_references
+
+    names: dict = {}
+    assert check_references(list(enumerate(data.nodes)), list(enumerate(data.edges)), names=names) == []
+    assert names["names"] and encode(data, names) == encode(data)

@@ -91,22 +91,25 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     except UnicodeDecodeError:
         return Entry.from_data(load_yaml(path))
     del raw  # the text is enough from here on (150 MB less at 100k companies)
-    data = parse_graph_text(text, str(path))
+    names: dict = {}
+    data = parse_graph_text(text, str(path), names=names)
     del text
-    payload = encode_entry(data)
+    payload = encode_entry(data, names)  # the name keys the checks made: not made again
     write_entry(entry, digest, payload, source=path)
     return Entry.open(payload, data)
 
 
-def remember(path: Path | str, raw: bytes, data) -> bool:
+def remember(path: Path | str, raw: bytes, data, names: dict | None = None) -> bool:
     """Make the cache entry of a file just written: ``raw`` its bytes, ``data`` what
-    validating them gave. Returns False (quietly) when the cache is off or not writable."""
+    validating them gave (``names``: the keys the checks made, see
+    :func:`supplychain.entry.encode`). Returns False (quietly) when the cache is off or
+    not writable."""
     if not enabled():
         return False
     digest = hashlib.sha256(raw).hexdigest()
     path = Path(path)
     try:
-        payload = encode_entry(data)
+        payload = encode_entry(data, names)
     except Exception:  # noqa: BLE001 -- the file is written; a missing entry only costs time
         return False
     return write_entry(cache_path(path, digest), digest, payload, source=path)

@@ -133,13 +133,17 @@ def _flow_rows(count: int, flows: tuple[list[int], list[int], list[float], list[
     )
 
 
-def encode(data) -> bytes:
-    """The columns and indexes of validated ``data`` (a :class:`~supplychain.schema.GraphData`)."""
+def encode(data, names: dict | None = None) -> bytes:
+    """The columns and indexes of validated ``data`` (a :class:`~supplychain.schema.GraphData`).
+
+    ``names``: the keys :func:`supplychain.store.check_references` made while checking
+    this very data (its ``names`` argument), reused instead of computed again.
+    """
     with gc_paused():
-        return _encode(data)
+        return _encode(data, names)
 
 
-def _encode(data) -> bytes:
+def _encode(data, names: dict | None = None) -> bytes:
     nodes = data.nodes
     ids = [n.id for n in nodes]
     index: dict[str, int] = {}
@@ -198,16 +202,19 @@ def _encode(data) -> bytes:
         fw.append(w)
         fe.append(j)
 
-    name_pairs: set[tuple[str, int]] = set()
-    code_pairs: set[tuple[str, int]] = set()
-    for i, node in enumerate(nodes):
-        for text in (node.id, node.name, node.name_en, *node.aliases):
-            if text:
-                name_pairs.add((name_key(text), i))
-        for t in _tickers(node):
-            full, code = ticker_keys(t)
-            name_pairs.add((full, i))
-            code_pairs.add((code, i))
+    if names:  # validated: each key names one node
+        name_pairs = {(key, index[node_id]) for key, node_id in names["names"].items()}
+        code_pairs = {(code, index[node_id]) for code, ids in names["codes"].items() for node_id in ids}
+    else:
+        name_pairs, code_pairs = set(), set()
+        for i, node in enumerate(nodes):
+            for text in (node.id, node.name, node.name_en, *node.aliases):
+                if text:
+                    name_pairs.add((name_key(text), i))
+            for t in _tickers(node):
+                full, code = ticker_keys(t)
+                name_pairs.add((full, i))
+                code_pairs.add((code, i))
     names, codes = sorted(name_pairs), sorted(code_pairs)
 
     # an end that is no node (only in data not validated yet) goes to a last row, never read

@@ -365,8 +365,13 @@ def load_data(path: Path | str) -> GraphData:
     return parse_graph_text(text, file)
 
 
-def parse_graph_text(text: str, file: str) -> GraphData:
-    """Validate graph YAML text (the file named ``file``) into :class:`GraphData`."""
+def parse_graph_text(text: str, file: str, names: dict | None = None) -> GraphData:
+    """Validate graph YAML text (the file named ``file``) into :class:`GraphData`.
+
+    ``names``, if given, receives what the checks computed anyway: every normalised name,
+    alias and ticker key -> its node id, and every bare ticker code -> the set of its
+    nodes' ids (see :func:`check_references`).
+    """
     raw = parse_yaml(text, file)
     if raw is None:
         raw = {}
@@ -383,7 +388,7 @@ def parse_graph_text(text: str, file: str) -> GraphData:
             data = None
             issues.extend(_pydantic_issues(e))
         if data is not None:
-            issues.extend(check_references(list(enumerate(data.nodes)), list(enumerate(data.edges))))
+            issues.extend(check_references(list(enumerate(data.nodes)), list(enumerate(data.edges)), names=names))
         else:
             issues.extend(_check_valid_part(raw))
     if issues:
@@ -484,13 +489,19 @@ def _pydantic_issues(e: ValidationError) -> list[tuple[tuple, str]]:
 
 
 def check_references(
-    nodes: list[tuple[int, Any]], edges: list[tuple[int, Any]], invalid_ids: set[str] = frozenset()
+    nodes: list[tuple[int, Any]],
+    edges: list[tuple[int, Any]],
+    invalid_ids: set[str] = frozenset(),
+    names: dict | None = None,
 ) -> list[tuple[tuple, str]]:
     """Checks pydantic cannot do alone: ids, references, endpoint types, name clashes.
 
     ``nodes`` and ``edges`` are (index in the file, model) pairs; ``invalid_ids`` are ids
     of nodes that failed validation (references to them are not reported again).
-    Returns ``(key path, message)`` pairs; empty when the graph is consistent.
+    Returns ``(key path, message)`` pairs; empty when the graph is consistent. ``names``,
+    if given, receives the name keys the check made (``"names"``: key -> the first node it
+    names) and the bare ticker codes (``"codes"``: code -> ids), which the cache's name
+    index reuses.
     """
     issues: list[tuple[tuple, str]] = []
     by_id: dict[str, Any] = {}
@@ -505,13 +516,16 @@ def check_references(
 
     # every name, alias and ticker must lead to one node
     owner: dict[str, tuple[str, tuple]] = {}
+    codes: dict[str, set[str]] = {}
     for i, n in nodes:
         keys: list[tuple[str, tuple]] = [(normalize(n.id), ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
         if n.name_en:
             keys.append((normalize(n.name_en), ("nodes", i, "name_en")))
         keys += [(normalize(a), ("nodes", i, "aliases", k)) for k, a in enumerate(n.aliases)]
         for t, loc in _tickers(n, i):
-            keys.append((ticker_keys(t)[0], loc))
+            full, code = ticker_keys(t)
+            keys.append((full, loc))
+            codes.setdefault(code, set()).add(n.id)
         mine: set[str] = set()
         for key, loc in keys:
             if key in mine:
@@ -522,6 +536,10 @@ def check_references(
                 issues.append((loc, f"{key!r} already names node {other!r}; a name, alias or ticker must resolve to one node"))
             else:
                 owner[key] = (n.id, loc)
+
+    if names is not None:
+        names["names"] = {key: node_id for key, (node_id, _) in owner.items()}
+        names["codes"] = codes
 
     for i, n in nodes:
         for k, m in enumerate(getattr(n, "metrics", ())):
@@ -727,12 +745,13 @@ def save_graph(data: GraphData, path: Path | str) -> str:
     path = Path(path)
     text = dump_graph(data)
     raw = text.encode("utf-8")
-    checked = parse_graph_text(text, str(path))
+    names: dict = {}
+    checked = parse_graph_text(text, str(path), names=names)
     with atomic_writer(path, "wb") as f:
         f.write(raw)
     from .cache import remember
 
-    remember(path, raw, checked)  # the next load reads the cache, not 150 MB of YAML
+    remember(path, raw, checked, names)  # the next load reads the cache, not 150 MB of YAML
     return text
 
 
