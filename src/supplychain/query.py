@@ -126,9 +126,10 @@ def best_paths(adjacency, origin: str, depth: int) -> dict[str, tuple[float, tup
 
 
 def _hops(g: Graph, steps, as_of) -> tuple[Hop, ...]:
+    edge = g.entry.edge
     out = []
     for u, v, w, j in steps:
-        e = g.edges[j]
+        e = edge(j)
         out.append(Hop(e, u, v, w, current_claim(e.claims, as_of)))
     return tuple(out)
 
@@ -144,8 +145,8 @@ def _stance_and_sector(g: Graph, path: tuple[str, ...], last_edge: int | None, a
     stance = None
     if last_edge is not None and EDGE_RULES[g.entry.edge_type(last_edge)].stance:
         stance = g.edge_stance(last_edge, as_of)
-    type_of = g.type_of
-    sector = next((nid for nid in reversed(path) if type_of(nid) == "sector"), None)
+    types = g.node_types
+    sector = next((nid for nid in reversed(path) if types[nid] == "sector"), None)
     return stance, sector
 
 
@@ -195,12 +196,12 @@ def exposure(
 
     best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
     rank = {s: i for i, s in enumerate(STANCES)}
-    type_of = g.type_of
+    types = g.node_types
     # rank on what the steps say (the graph's columns), then build models, Hop and Reach
     # objects for the kept results only: with `top`, a big graph's query skips thousands
     found = []
     for node_id, (score, steps) in best.items():
-        if node_id == origin.id or type_of(node_id) not in wanted_types:
+        if node_id == origin.id or types[node_id] not in wanted_types:
             continue
         path = (origin.id,) + tuple(v for _, v, _, _ in steps)
         stance, sector = _stance_and_sector(g, path, steps[-1][3] if steps else None, as_of)
