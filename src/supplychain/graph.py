@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
-from .entry import Entry
+from .entry import Entry, tickers
 from .errors import AmbiguousNode, NodeNotFound, WrongNodeType
 from .gcpause import gc_paused
 from .names import normalize, query_keys
@@ -159,11 +159,7 @@ class Graph:
 
     # ------------------------------------------------------------------ lookup
 
-    @staticmethod
-    def tickers(node) -> list[str]:
-        """Primary ticker first, then other listings."""
-        out = [node.ticker] if getattr(node, "ticker", None) else []
-        return out + [listing.ticker for listing in getattr(node, "listings", ())]
+    tickers = staticmethod(tickers)
 
     def node(self, node_id: str):
         """The node with this exact id (raises :class:`NodeNotFound`)."""
