@@ -165,12 +165,12 @@ def test_disabled_by_environment(graph_file, monkeypatch):
 
 def test_read_only_folder_just_skips_the_cache(graph_file, monkeypatch):
     """What a read-only checkout does to the writer (root would write anyway: simulate it)."""
-    import supplychain.store
+    import supplychain.cache
 
     def refuse(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(supplychain.store, "atomic_writer", refuse)
+    monkeypatch.setattr(supplychain.cache, "atomic_writer", refuse)
     assert load_graph(graph_file).resolve("中际旭创").id == "innolight"
     assert entries(graph_file) == []
 

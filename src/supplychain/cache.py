@@ -36,6 +36,7 @@ import msgspec
 
 from .entry import BYTE_ORDER, LAYOUT_VERSION, Entry
 from .entry import encode as encode_entry
+from .files import atomic_writer
 from .gcpause import gc_paused
 
 CACHE_DIR = ".supplychain-cache"
@@ -209,7 +210,6 @@ def write_entry(entry: Path, digest: str, payload: bytes, source: Path | None = 
     exactly as private as the data it holds. Returns False, quietly, when it cannot be
     written (read-only folder, full disk...).
     """
-    from .store import atomic_writer
 
     try:
         header, payload = _frame_parts(payload, digest)

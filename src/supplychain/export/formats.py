@@ -41,7 +41,7 @@ from ..errors import SupplyChainError
 from ..render import claim_json
 from ..schema import EDGE_RULES, current_claim
 from ..schema import hop_weight as schema_hop_weight
-from ..store import atomic_writer
+from ..files import atomic_writer
 
 FORMATS = ("graphml", "gexf", "json", "csv", "neo4j")
 

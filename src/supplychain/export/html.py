@@ -46,7 +46,7 @@ from ..gcpause import gc_paused
 from ..names import normalize
 from ..schema import EDGE_RULES, NODE_TYPES, STANCE_LABELS, STANCES, Edge, current_claim
 from ..render import metric_figures
-from ..store import atomic_write
+from ..files import atomic_write
 
 if TYPE_CHECKING:
     from ..graph import Graph

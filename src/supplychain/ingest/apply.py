@@ -95,7 +95,7 @@ def writing(path: Path | str, dry_run: bool):
     if dry_run:
         yield
         return
-    from ..store import graph_lock
+    from ..files import graph_lock
 
     with graph_lock(path):
         yield

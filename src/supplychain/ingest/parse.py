@@ -362,7 +362,7 @@ def parse_date(value: str, file: str, line: int) -> dt.date:
 
 def read_note(path: Path | str) -> str:
     """The note's text; missing, binary, non-UTF-8 or empty files are one-line errors."""
-    from ..store import read_text
+    from ..files import read_text
 
     path = Path(path)
     if not path.exists():
