@@ -6,10 +6,11 @@ from the hostile-names fixture. The split package must write the same bytes. The
 stylesheets and scripts that pyvis inlines (vis-network, ~690 kB) are kept in the
 goldens as their length and SHA-256, so a golden stays a readable, diffable page.
 
-The page also carries the schema's vocabulary (the stances, the edge labels): when
-``schema.STANCES`` or ``EDGE_RULES`` change, the page changes with them. The goldens
-record the vocabulary they were made with; if it differs, regenerate them (and review
-the diff) with ``.venv/bin/python tests/test_export_html_golden.py``.
+The page also carries the schema's vocabulary (the stances, the edge labels). The goldens
+record the one they were made with: the stances are given back to the page while it is
+written (it reads ``schema.STANCES`` at that moment), so a stance added to the schema
+leaves these tests meaningful; a change of ``EDGE_RULES`` asks for the goldens to be
+regenerated (and the diff reviewed) with ``.venv/bin/python tests/test_export_html_golden.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from supplychain import load_graph
+from supplychain import load_graph, schema
 from supplychain.export.html import export_html
 from supplychain.schema import EDGE_RULES, STANCE_LABELS, STANCES
 
@@ -65,13 +66,18 @@ def page(case: str, tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_page_is_the_golden(case, tmp_path):
+def test_page_is_the_golden(case, tmp_path, monkeypatch):
     recorded = json.loads((GOLDEN / "vocabulary.json").read_text(encoding="utf-8"))
-    if recorded != vocabulary():
+    if recorded["edges"] != vocabulary()["edges"]:
         pytest.fail(
-            "schema.STANCES or EDGE_RULES changed since the HTML goldens were written: "
+            "schema.EDGE_RULES changed since the HTML goldens were written: "
             "regenerate them with `.venv/bin/python tests/test_export_html_golden.py` and review the diff"
         )
+    # the page reads the stances from the schema when it is written: give it the goldens' ones
+    # (a stance added to the schema since changes the page's stance table, and only that)
+    monkeypatch.setattr(schema, "STANCES", tuple(s for s, _ in recorded["stances"]))
+    for s, label in recorded["stances"]:
+        monkeypatch.setitem(schema.STANCE_LABELS, s, label)
     expected = (GOLDEN / f"{case}.html").read_text(encoding="utf-8")
     got = page(case, tmp_path)
     if got != expected:

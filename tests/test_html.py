@@ -214,7 +214,22 @@ def test_pyvis_is_imported_by_html_only():
         for p in (ROOT / "src").rglob("*.py")
         if re.search(r"^\s*(?:import pyvis|from pyvis)", p.read_text(encoding="utf-8"), re.M)
     ]
-    assert importers == ["src/supplychain/export/html.py"]
+    assert importers == ["src/supplychain/export/html/page.py"]
+
+
+def test_page_css_and_js_are_package_data():
+    """Every file of the page that is not Python is declared package data, so a wheel carries it."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    package = ROOT / "src/supplychain/export/html"
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["supplychain.export.html"]
+    assets = sorted(p.name for p in package.iterdir() if p.is_file() and p.suffix != ".py")
+    assert assets == ["page.css", "page.js"]
+    assert all(any(fnmatch(name, pat) for pat in patterns) for name in assets)
+    html = (ROOT / "tests/fixtures/html/golden/driver.html").read_text(encoding="utf-8")
+    for name in assets:  # inlined whole
+        assert (package / name).read_text(encoding="utf-8") in html
 
 
 def test_wrap_keeps_latin_words():
