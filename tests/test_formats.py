@@ -11,7 +11,9 @@ import pytest
 
 from supplychain.cli import main
 from supplychain.errors import SupplyChainError
-from supplychain.export.formats import NEO4J_NODE_HEADER, NEO4J_REL_HEADER, export_graph, hop_weight
+from supplychain.export.formats import export_graph
+from supplychain.export.neo4j import NEO4J_NODE_HEADER, NEO4J_REL_HEADER
+from supplychain.export.values import hop_weight
 from supplychain.schema import current_claim
 
 
@@ -103,7 +105,9 @@ def test_neo4j_import_layout(graph, tmp_path):
     script = (out / "import.sh").read_text(encoding="utf-8")
     assert "neo4j-admin database import full" in script and "--nodes=nodes.csv" in script and "--relationships=relationships.csv" in script
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "neo4j-admin database import full" in readme and "MATCH p = (d)-[rels*1..4]-(x)" in readme
+    cypher = (out / "exposure.cypher").read_text(encoding="utf-8")
+    assert "neo4j-admin database import full" in readme and cypher in readme
+    assert "MATCH p = (d {name: $driver})-[:DRIVES*0..4]->()<-[:MEMBER_OF|EXPOSED_TO|TRACKS|HOLDS|SUPPLIES*1..4]-(x:Company|ETF)" in cypher
 
 
 def test_export_of_a_synthetic_graph(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from typing import Any, Iterable, Sequence
 
@@ -140,11 +141,59 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], max_col: int = 
     return "\n".join(lines)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection")."""
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text, never runs: text that could start a formula gets a leading ``'``.
+
+    As OWASP recommends, a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return is prefixed with a single quote, which makes the cell text (the quote
+    shows in the cell). Numbers stay numbers: ints and floats are written as they are,
+    and so is text that is one plain number (``-3.5``, ``+80.1%``, ``1e-3``), which
+    cannot hold a formula. ``None`` is an empty cell.
+
+    >>> [csv_cell(v) for v in ("=1+1", "@SUM(A1)", "-3.5", -3.5, "-1+1", "+80.1%", "中际旭创")]
+    ["'=1+1", "'@SUM(A1)", '-3.5', -3.5, "'-1+1", '+80.1%', '中际旭创']
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_row(row: Iterable[Any]) -> list[Any]:
+    """:func:`csv_cell` on every cell of a row."""
+    return [csv_cell(v) for v in row]
+
+
+def write_csv(f, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, neutralise: bool = True) -> None:
+    """Write CSV to the text file ``f``: ``\n`` line ends, cells through :func:`csv_cell` unless ``neutralise`` is off.
+
+    Python's writer quotes a cell holding ``\n`` but not one holding only ``\r`` when lines
+    end with ``\n``, which would cut the row for a reader: such a row is written with
+    every cell quoted.
+    """
+    plain = csv.writer(f, lineterminator="\n")
+    quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in ([headers], rows):
+        for cells in row:
+            cells = csv_row(cells) if neutralise else list(cells)
+            (quoted if any(isinstance(v, str) and "\r" in v for v in cells) else plain).writerow(cells)
+
+
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with a header row; every cell passes :func:`csv_cell` (no formula reaches a spreadsheet).
+
+    >>> print(to_csv(("name", "score"), [("=1+1", 0.9), ("中际旭创", -3.5)]), end="")
+    name,score
+    '=1+1,0.9
+    中际旭创,-3.5
+    """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
-    w.writerows(rows)
+    write_csv(buf, headers, rows)
     return buf.getvalue()
 
 
