@@ -145,7 +145,10 @@ to its suppliers); a path never goes forward after a backward hop, so the patter
 forward hops, then backward ones. Between paths of equal score it shows the one with
 fewest hops (as `supplychain exposure` does; between those, any one). Results are
 ordered by score, then id (`supplychain exposure` puts the stronger stance first among
-equal scores). With the parameter `:param driver => '阿里云资本开支'` (Neo4j 5):
+equal scores). The project's tests load this folder into Ladybug, an embedded Cypher
+database, and check that the query gives `supplychain exposure`'s names and scores; it
+has not been run on a Neo4j server there. With the parameter
+`:param driver => '阿里云资本开支'` (Neo4j 5):
 
 ```cypher
 {cypher}```
