@@ -1,15 +1,20 @@
-"""Normalising names and tickers so that lookups ignore case, width and spacing.
+"""Lookup keys of names and tickers: lookups ignore case, width, spacing, invisible format
+characters and the difference between traditional and simplified Chinese.
 
 >>> normalize("  ＩＮＮＯＬＩＧＨＴ ")
 'innolight'
 >>> normalize("中际旭创（推荐）")
 '中际旭创(推荐)'
+>>> normalize("中際旭創") == normalize("中际\\u200b旭创") == normalize("\\u202e中际旭创") == "中际旭创"
+True
 >>> ticker_keys("0763.HK")
 ('763.hk', '763')
 >>> ticker_keys("sz300308")
 ('300308.sz', '300308')
 >>> ticker_keys("BABA")
 ('baba', 'baba')
+
+A key is only for comparing: names keep the form the graph already has.
 """
 
 from __future__ import annotations
@@ -17,25 +22,132 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
 _PREFIXED = re.compile(r"^(sh|sz|bj|hk)(\d{3,6})$")
 _SUFFIXED = re.compile(r"^(\d{1,6})\.(sh|sz|bj|hk|ss)$")
+_US_SUFFIXED = re.compile(r"^([a-z][a-z0-9]{0,5})\.(o|oq|n|a|us)$")
+_BLOOMBERG = re.compile(r"^\s*([0-9A-Za-z]{1,6})\s+(CH|C1|C2|CS|HK|US|UW|UQ|UN|UA)\s*(?:EQUITY)?\s*$", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- the key table
+
+
+class _KeyTable(dict):
+    """``str.translate`` table, filled one code point at a time on first sight: format
+    characters (Unicode category Cf: zero-width spaces, bidi overrides, soft hyphens …)
+    go, traditional Chinese characters become simplified (OpenCC's ``t2s``, character by
+    character, so the table is a plain dict lookup after the first sight of a character;
+    OpenCC on every name would cost 3 µs a name)."""
+
+    _converter = None
+
+    def __missing__(self, cp: int):
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Cf":
+            out = None
+        elif unicodedata.category(ch) == "Lo" and unicodedata.east_asian_width(ch) == "W":
+            out = self._t2s(ch)
+        else:
+            out = ch
+        self[cp] = out
+        return out
+
+    @classmethod
+    def _t2s(cls, ch: str) -> str:
+        if cls._converter is None:
+            import opencc  # imported on the first CJK character only
+
+            cls._converter = opencc.OpenCC("t2s")
+        out = cls._converter.convert(ch)
+        return out if len(out) == 1 else ch
+
+
+_TABLE = _KeyTable()
 
 
 def normalize(text: str) -> str:
-    """Fold width (NFKC), case and whitespace: the key every lookup compares."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    """The key every lookup compares: NFKC (width), traditional → simplified Chinese,
+    format characters (Cf) dropped, whitespace dropped, case folded.
+
+    >>> normalize("工業富聯"), normalize("Foxconn  Industrial\\u00adInternet")
+    ('工业富联', 'foxconnindustrialinternet')
+    """
+    if text.isascii():
+        return "".join(text.split()).casefold()
+    return "".join(unicodedata.normalize("NFKC", text).translate(_TABLE).split()).casefold()
+
+
+def format_characters(text: str) -> list[str]:
+    """The invisible format characters (Unicode category Cf) in ``text``, as ``U+XXXX``.
+
+    >>> format_characters("中际\\u200b旭创\\u202e"), format_characters("中际旭创")
+    (['U+200B', 'U+202E'], [])
+    """
+    if text.isascii():
+        return []
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cf"]
+
+
+def clean_name(text: str) -> str:
+    """A name as a new node keeps it: without format characters, trimmed.
+
+    >>> clean_name(" 中际\\u200b旭创\\u202e ")
+    '中际旭创'
+    """
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.strip()
+
+
+# --------------------------------------------------------------------------- tickers
+
+
+def a_share_exchange(code: str) -> str | None:
+    """``sh``, ``sz`` or ``bj`` for a six-digit mainland code, from its leading digits
+    (6/9/5 Shanghai, 0/1/2/3 Shenzhen, 4/8/92 Beijing); None for anything else.
+
+    >>> a_share_exchange("601138"), a_share_exchange("300308"), a_share_exchange("920099"), a_share_exchange("0700")
+    ('sh', 'sz', 'bj', None)
+    """
+    if len(code) != 6 or not code.isdigit():
+        return None
+    if code.startswith("92") or code[0] in "48":
+        return "bj"
+    if code[0] in "569":
+        return "sh"
+    return "sz"
 
 
 def ticker_keys(ticker: str) -> tuple[str, str]:
-    """(full key, bare code) of a ticker. HK codes lose leading zeros: 0700 == 00700 == 700."""
+    """(full key, bare code) of a ticker in any common spelling.
+
+    HK codes lose leading zeros (0700 == 00700 == 700); Bloomberg's ``CH``/``C1``/``C2``
+    are A-shares whose exchange the code's leading digits tell; US listings
+    (``NVDA US``, ``NVDA.O``, ``.OQ``, ``.N``, ``.A``) are the bare symbol.
+
+    >>> ticker_keys("300308 CH"), ticker_keys("300308 C2"), ticker_keys("SZ300308")
+    (('300308.sz', '300308'), ('300308.sz', '300308'), ('300308.sz', '300308'))
+    >>> ticker_keys("0700 HK"), ticker_keys("00700.HK"), ticker_keys("hk00700")
+    (('700.hk', '700'), ('700.hk', '700'), ('700.hk', '700'))
+    >>> ticker_keys("NVDA US"), ticker_keys("NVDA.O"), ticker_keys("nvda")
+    (('nvda', 'nvda'), ('nvda', 'nvda'), ('nvda', 'nvda'))
+    """
+    m = _BLOOMBERG.match(ticker) if " " in ticker.strip() else None
+    if m:
+        code, market = m.group(1).casefold(), m.group(2).casefold()
+        if market == "hk" and code.isdigit():
+            ticker = f"{code}.hk"
+        elif market in ("ch", "c1", "c2", "cs") and a_share_exchange(code):
+            ticker = f"{code}.{a_share_exchange(code)}"
+        elif market.startswith("u") and not code.isdigit():
+            return code, code
     t = normalize(ticker)
     m = _PREFIXED.match(t)
     if m:
         t = f"{m.group(2)}.{m.group(1)}"
     m = _SUFFIXED.match(t)
     if not m:
-        return t, t
+        m = _US_SUFFIXED.match(t)
+        return (m.group(1), m.group(1)) if m else (t, t)
     code, exchange = m.groups()
     exchange = "sh" if exchange == "ss" else exchange
     if exchange == "hk":
@@ -51,6 +163,8 @@ def query_keys(text: str) -> list[str]:
 
     >>> query_keys("000700.SZ"), query_keys("00700"), query_keys("000063")
     (['000700.sz'], ['00700', '700'], ['000063'])
+    >>> query_keys("300308 CH"), query_keys("NVDA.O")
+    (['300308ch', '300308.sz'], ['nvda.o', 'nvda'])
     """
     keys = [normalize(text)]
     full, bare = ticker_keys(text)

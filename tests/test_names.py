@@ -1,0 +1,62 @@
+"""Lookup keys: every common spelling of a code, traditional = simplified, format characters ignored."""
+
+import pytest
+
+from conftest import GRAPH
+from supplychain.graph import load_graph
+from supplychain.names import clean_name, format_characters, normalize, query_keys, ticker_keys
+
+
+@pytest.fixture(scope="module")
+def g():
+    return load_graph(GRAPH)
+
+
+@pytest.mark.parametrize(
+    "query, node",
+    [
+        *[(q, "innolight") for q in ("300308", "300308.SZ", "SZ300308", "sz300308", "300308 CH", "300308 C2", "300308 C1", "３００３０８．ＳＺ")],
+        *[(q, "tencent") for q in ("0700 HK", "00700.HK", "700.HK", "0700.HK", "HK0700", "700 HK")],
+        *[(q, "alibaba") for q in ("9988 HK", "09988.HK", "BABA", "BABA US", "BABA.N", "baba.n")],
+        *[(q, "baidu") for q in ("BIDU US", "BIDU.O", "BIDU.OQ", "9888.HK")],
+        *[(q, "baosight") for q in ("600845", "600845.SH", "SH600845", "600845.SS", "600845 CH")],
+    ],
+)
+def test_every_code_spelling_finds_its_node(g, query, node):
+    assert g.resolve(query).id == node
+
+
+def test_a_code_on_the_wrong_exchange_finds_nothing(g):
+    assert g.matches("300308.SH") == set() and g.matches("300308 HK") == set()
+
+
+@pytest.mark.parametrize(
+    "spoof",
+    ["中際旭創", "中际\u200b旭创", "\u202e中际旭创", "中际旭创\u200d", "中\u2066际旭创\u2069", "\ufeff中际旭创", "中際\u200c旭創"],
+)
+def test_spoofed_and_traditional_names_find_the_same_node(g, spoof):
+    assert g.resolve(spoof).id == "innolight"
+
+
+def test_keys_and_names():
+    assert normalize("工業富聯") == normalize("工业富联") == "工业富联"
+    assert normalize("滬電股份") == "沪电股份"
+    assert normalize("資本開支不及預期風險") == "资本开支不及预期风险"
+    assert format_characters("a\u200bb") == ["U+200B"] and format_characters("中际旭创") == []
+    assert clean_name("\u202e中际旭创\u200b") == "中际旭创"
+    # a Bloomberg suffix on something that is no code is not a ticker
+    assert ticker_keys("Innolight CH") == ("innolightch", "innolightch")
+    assert query_keys("601138 CH") == ["601138ch", "601138.sh"]
+    assert ticker_keys("920099 CH") == ("920099.bj", "920099")
+
+
+@pytest.mark.parametrize("clone", ["中際旭創", "中际\u200b旭创", "中际旭创\u202e"])
+def test_a_graph_with_two_nodes_of_one_key_fails_validation(tmp_path, capsys, clone):
+    from conftest import run
+
+    path = tmp_path / "graph.yaml"
+    text = GRAPH.read_text(encoding="utf-8")
+    path.write_text(text.replace("nodes:\n", f"nodes:\n- id: innolight-clone\n  type: company\n  name: {clone}\n", 1), encoding="utf-8")
+    code, out, err = run(capsys, "--graph", path, "validate")
+    assert code == 1
+    assert "'中际旭创' already names node" in err and "a name, alias or ticker must resolve to one node" in err
