@@ -60,3 +60,14 @@ def test_a_graph_with_two_nodes_of_one_key_fails_validation(tmp_path, capsys, cl
     code, out, err = run(capsys, "--graph", path, "validate")
     assert code == 1
     assert "'中际旭创' already names node" in err and "a name, alias or ticker must resolve to one node" in err
+
+
+def test_the_format_character_class_covers_every_cf_character():
+    import sys
+    import unicodedata
+
+    from supplychain.names import _FORMAT
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        assert bool(_FORMAT.fullmatch(ch)) == (unicodedata.category(ch) == "Cf") or unicodedata.category(ch) == "Cn", hex(cp)
