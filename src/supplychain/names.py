@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PREFIXED = re.compile(r"^(sh|sz|bj|hk)(\d{3,6})$")
 _SUFFIXED = re.compile(r"^(\d{1,6})\.(sh|sz|bj|hk|ss)$")
@@ -216,12 +217,13 @@ def slug(text: str, max_words: int = 6) -> str:
     text = unicodedata.normalize("NFKC", strip_format(text))
     for m in _CJK_RUN.finditer(text):
         parts += _SLUG.sub(" ", text[pos : m.start()].casefold()).split()
-        parts += _pinyin_words(m.group().translate(_TABLE))
+        parts += _pinyin_words(m.group().translate(_TABLE))  # a cached list: += copies it
         pos = m.end()
     parts += _SLUG.sub(" ", text[pos:].casefold()).split()
     return "-".join(parts[:max_words])
 
 
+@lru_cache(maxsize=4096)
 def _pinyin_words(run: str) -> list[str]:
     from pypinyin import lazy_pinyin  # 0.7 s to import: only when a new node needs an id
 

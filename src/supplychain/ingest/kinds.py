@@ -237,7 +237,7 @@ class NodeKinds:
         return out
 
     def risk(self, name: str, file: str, line: int) -> tuple[str, bool]:
-        """(risk id, whether it threatens the note's driver).
+        """(risk id, whether it threatens the note's driver; else the targets this report gave it).
 
         A risk the graph names already keeps the targets this report gave it (re-ingesting
         changes nothing); otherwise — a known risk named by a new report, a wording the

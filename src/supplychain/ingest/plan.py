@@ -447,7 +447,7 @@ def plan_report(
         p.add_claim("exposed_to", etf, d, claim(e.quote, e.stance))
     for r in report.risks:
         risk, new = p.risk(r.name, file, r.line)
-        targets = [] if new else [x for x in g.out_edges(risk) if x.type == "threatens"]
+        targets = [] if new else [x for x in g.out_edges(risk) if x.type == "threatens" and any(c.report == report.id for c in x.claims)]
         if not targets:
             p.add_claim("threatens", risk, d, claim(r.quote))
         for x in targets:
