@@ -71,3 +71,20 @@ def test_the_format_character_class_covers_every_cf_character():
     for cp in range(sys.maxunicode + 1):
         ch = chr(cp)
         assert bool(_FORMAT.fullmatch(ch)) == (unicodedata.category(ch) == "Cf") or unicodedata.category(ch) == "Cn", hex(cp)
+
+
+def test_a_note_with_spoofed_names_makes_no_new_node(graph_copy, tmp_path, capsys):
+    """Issue 12, case 11: zero-width spaces, bidi overrides and traditional characters."""
+    from conftest import run
+
+    note = tmp_path / "spoof_2025-12-21.md"
+    note.write_text(
+        "---\ntitle: \"x\"\ndate: 2025-12-21\n---\n\n# 行业点评：阿里资本开支\n\n**重点受益行业与标的**：\n\n"
+        "- **光通信模块与器件**：中际\u200b旭创、\u202e新易盛、中際旭創（推荐）\n"
+        "- **交换机与网络芯片**：中兴\u2060通讯(0763 HK)、紫光股份(000938 CH)（推荐）\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--graph", graph_copy, "ingest", "--dry-run", note)
+    assert code == 0, err
+    assert [line for line in out.splitlines() if line.startswith("  new ") and "new report" not in line
+            and "new claim" not in line and "new edge" not in line] == []
