@@ -154,8 +154,9 @@ class Reference:
             index: dict = {}
             for row in self.rows:
                 for t in [row.ticker, *(x.ticker for x in row.listings)]:
-                    if t:
-                        for key in set(ticker_keys(t)):
+                    if t:  # 601138.SH: what ticker_keys gives, without its regular expressions
+                        keys = (t.casefold(), t[:6]) if _CANONICAL.fullmatch(t) else set(ticker_keys(t))
+                        for key in keys:
                             self._index(index, key, row)
             self._codes = index
         return self._codes
