@@ -212,3 +212,60 @@ def test_the_near_miss_index_is_linear():
         idx.add(name, name)
     assert time.perf_counter() - start < 40  # 2 s idle, 5 s on a busy machine
     assert idx.query("测试公司00001")[0] == "测试公司00001号"  # the new name inside an existing one comes first
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def test_the_tables_name_the_bundled_graphs_risks_and_sectors():
+    from supplychain.canon import Canon
+
+    canon, g = Canon.load(), load_graph(GRAPH)
+    for c in [*canon.risks, *canon.sectors]:
+        if c.id in g.nodes:
+            assert (g.nodes[c.id].name, g.nodes[c.id].name_en) == (c.name, c.name_en), c.id
+    assert {n.id for n in g.nodes.values() if n.type in ("risk", "sector")} <= {c.id for c in [*canon.risks, *canon.sectors]}
+    # every family's own wordings resolve to it, and no wording to two families
+    for c in canon.risks:
+        for w in (c.name, *c.wordings):
+            assert canon.risk(w) is c, w
+    for c in canon.sectors:
+        for w in (c.name, *c.wordings):
+            assert canon.sector(w) is c, w
+
+
+@pytest.mark.parametrize(
+    "wording, family",
+    [
+        ("資本開支不及預期風險", "risk-capex-sustainability"),  # traditional
+        ("北美云厂商资本开支不及预期", "risk-capex-sustainability"),
+        ("海外云厂商Capex下修风险", "risk-capex-sustainability"),
+        ("AI应用落地节奏低于预期风险", "risk-ai-slowdown"),
+        ("美国对华芯片出口限制加码风险", "risk-geopolitics"),
+        ("中美贸易摩擦加剧风险", "risk-trade-tariffs"),
+        ("技术路线切换风险", "risk-technology-route"),
+        ("算力租赁价格下降风险", "risk-rack-utilization"),
+        ("行业竞争格局恶化风险", "risk-competition"),
+        ("上游供应紧张风险", "risk-supply-chain"),
+    ],
+)
+def test_reworded_risks_resolve_to_their_family(wording, family):
+    from supplychain.canon import Canon
+
+    assert Canon.load().risk(wording).id == family
+
+
+def test_unsettled_wordings_are_only_proposed(graph_copy, tmp_path, capsys):
+    from supplychain.canon import Canon
+
+    assert Canon.load().risk("汇率波动风险") is None and Canon.load().sector("存储芯片") is None
+    note = tmp_path / "industry_research_2025-12-22.md"
+    note.write_text(
+        "---\ntitle: \"x\"\ndate: 2025-12-22\n---\n\n# 行业点评：阿里资本开支\n\n### 4. 主要风险与不确定性\n\n"
+        "- **行业竞争风险加剧**：价格压力。\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--graph", graph_copy, "ingest", "--dry-run", note)
+    assert code == 0
+    assert "  new risk      行业竞争风险加剧 (risk-hangye-jingzheng-fengxian-jiaju) — did you mean 行业竞争加剧风险? " \
+           "(use --alias 行业竞争风险加剧=EXISTING if so)" in out.splitlines()
