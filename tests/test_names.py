@@ -88,3 +88,23 @@ def test_a_note_with_spoofed_names_makes_no_new_node(graph_copy, tmp_path, capsy
     assert code == 0, err
     assert [line for line in out.splitlines() if line.startswith("  new ") and "new report" not in line
             and "new claim" not in line and "new edge" not in line] == []
+
+
+@pytest.mark.parametrize(
+    "bullet, line, what",
+    [
+        ("**重点受益行业与标的**：\n\n- **AI芯片与服务器**：\u200b、海光信息（推荐）\n", 10, "a company name '\\u200b'"),
+        ("**重点受益行业与标的**：\n\n- **\u200b\u202e**：海光信息（推荐）\n", 10, "a sector name '\\u200b\\u202e'"),
+        ("### 4. 主要风险与不确定性\n\n- **\u2060**：x。\n", 10, "a risk name '\\u2060'"),
+    ],
+)
+def test_a_name_of_invisible_characters_only_is_refused(graph_copy, tmp_path, capsys, bullet, line, what):
+    from conftest import run
+
+    note = tmp_path / "invisible_2025-12-23.md"
+    note.write_text(f"---\ntitle: \"x\"\ndate: 2025-12-23\n---\n\n# 行业点评：阿里资本开支\n\n{bullet}", encoding="utf-8")
+    before = graph_copy.read_bytes()
+    code, out, err = run(capsys, "--graph", graph_copy, "ingest", note)
+    assert code == 1 and out == ""
+    assert err.startswith(f"Error: {note}:{line}: {what}") and len(err.splitlines()) == 1, err
+    assert graph_copy.read_bytes() == before

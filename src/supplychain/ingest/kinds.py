@@ -101,9 +101,12 @@ class NodeKinds:
             out, i = f"{base}-{i}", i + 1
         return out
 
-    def _clean(self, name: str, what: str) -> str:
+    def _clean(self, name: str, what: str, file: str, line: int) -> str:
         """A new node's name without invisible format characters (noted in the plan)."""
         found = format_characters(name)
+        if not clean_name(name):
+            raise FileFormatError(file, line, f"a {what} name {name!r} of invisible characters only ({', '.join(found)}); "
+                                  "write the name")
         if found:
             self.plan.notes.append(f"{what} {clean_name(name)}: invisible characters {', '.join(found)} removed from the name")
         return clean_name(name)
@@ -129,7 +132,7 @@ class NodeKinds:
                     how = f"its ticker {ref.ticker}" if text == ref.ticker else f"its listed name {text}"
                     self.plan.notes.append(f"{name} is {self.plan.names[via]} ({via}) by {how} from {ref.source}")
                     return via
-        return self._new_company(self._clean(name, "company"), code, ref)
+        return self._new_company(self._clean(name, "company", file, line), code, ref)
 
     def _reference_row(self, name: str, code: str | None, file: str, line: int) -> ReferenceRow | None:
         by_code = self.reference.lookup(None, code) if code else None
@@ -209,7 +212,7 @@ class NodeKinds:
                 return node_id
             node_id = c.id if c.id not in self.ids and not self.g.matches(c.id) else self.new_id("sector", c.name, c.name_en)
             return self.add_node(SectorNode(type="sector", id=node_id, name=c.name, name_en=c.name_en), "canonical sector (alias table)")
-        name = self._clean(name, "sector")
+        name = self._clean(name, "sector", file, line)
         misses = self.near_misses(name, ("sector",))
         note = f"did you mean {', '.join(misses)}? (use --alias {name}=EXISTING if so)" if misses else ""
         return self.add_node(SectorNode(type="sector", id=self.new_id("sector", name), name=name), note)
@@ -223,7 +226,7 @@ class NodeKinds:
         name_en = ref.name_en if ref else None
         if name_en and self.owner_of(name_en):
             name_en = None
-        name = self._clean(name, "etf")
+        name = self._clean(name, "etf", file, line)
         node = EtfNode(
             type="etf", id=self.new_id("etf", name, code=code) if not re.fullmatch(r"\d+", code) else self._etf_id(code),
             name=name, name_en=name_en, ticker=ticker, exchange=ref.exchange if ref else None,
@@ -256,7 +259,7 @@ class NodeKinds:
                 self.add_node(RiskNode(type="risk", id=node_id, name=c.name, name_en=c.name_en), f"risk family: {c.family}")
                 return node_id, True
             return node_id, not self._threatened_by_this_report(node_id)
-        name = self._clean(name, "risk")
+        name = self._clean(name, "risk", file, line)
         proposals = self.near_misses(name, ("risk",))
         for node in [*self.g.nodes.values(), *self.new_nodes.values()]:
             if node.type == "risk" and node.name not in proposals and len(proposals) < 3:
