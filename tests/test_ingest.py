@@ -120,19 +120,20 @@ def test_a_risk_worded_differently_is_the_known_risk():
     g = load_graph(GRAPH)
     plan = plan_report(g, parse_report(VARIANTS / "risk_variant_2025-12-01.md"))
     assert [n.node.type for n in plan.nodes] == ["report"]
+    # a known risk named by a new note threatens that note's driver (not the risk's earlier targets)
     assert sorted(c.key for c in plan.claims) == [
-        ("threatens", "risk-ai-slowdown", "ai-demand"),
-        ("threatens", "risk-geopolitics", "ai-chips-servers"),
-        ("threatens", "risk-rack-utilization", "aidc"),
+        ("threatens", "risk-ai-slowdown", "alibaba-capex"),
+        ("threatens", "risk-geopolitics", "alibaba-capex"),
+        ("threatens", "risk-rack-utilization", "alibaba-capex"),
     ]
-    assert "risk 出口管制及地缘政治风险 is 地缘政治与出口管制风险 (risk-geopolitics): similarity 1.00" in plan.notes
+    assert "resolved 出口管制及地缘政治风险 → 地缘政治与出口管制风险 (alias table)" in plan.notes
 
 
 def test_near_miss_is_not_merged_but_alias_records_the_decision(graph_copy, capsys):
     note = VARIANTS / "alias_2025-12-02.md"
     code, out, _ = run(capsys, "--graph", graph_copy, "ingest", "--dry-run", note)
     assert code == 0
-    assert "  new company   海光信息股份 (company-998623) — no ticker: not in tickers.csv; did you mean 海光信息? (use --alias 海光信息股份=EXISTING if so)" in out.splitlines()
+    assert "  new company   海光信息股份 (haiguang-xinxi-gufen) — no ticker: not in the reference; did you mean 海光信息? (use --alias 海光信息股份=EXISTING if so)" in out.splitlines()
     code, out, _ = run(capsys, "--graph", graph_copy, "ingest", note, "--alias", "海光信息股份=海光信息")
     assert code == 0
     assert "  new alias     海光信息股份 → 海光信息 (hygon)" in out.splitlines()
@@ -157,9 +158,9 @@ def test_a_later_note_adds_history_not_overwrite(graph_copy, capsys):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert "  upgrade       海光信息 in AI芯片与服务器: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-03, industry-research-2025-12-03)" in lines
-    assert "  new company   中科曙光 (company-d95632) — no ticker: not in tickers.csv" in lines
+    assert "  new company   中科曙光 (dawning-information-industry) — ticker 603019.SH from a_shares.csv" in lines
     assert "  new etf       半导体ETF (etf-512480) — ticker 512480.SH from the note" in lines
-    assert lines[-2] == "  summary: 7 new nodes, 6 new edges, 5 new claims on existing edges, 2 stance changes, 2 metrics, 0 aliases"
+    assert lines[-2] == "  summary: 7 new nodes, 7 new edges, 4 new claims on existing edges, 2 stance changes, 2 metrics, 0 aliases"
 
     code, out, _ = run(capsys, "--graph", graph_copy, "show", "海光信息")
     assert "      stance history: listed (2025-11-26, industry-research-2025-11-26) → recommended (2025-12-03, industry-research-2025-12-03)" in out.splitlines()
@@ -290,7 +291,7 @@ def test_a_failing_validation_writes_nothing(graph_copy, capsys, monkeypatch):
     assert code == 1 and out == ""
     lines = err.splitlines()
     assert lines[0] == f"Error: {graph_copy}: the graph would become invalid, so nothing was written (the lines below refer to the file it would have become)"
-    assert lines[1] == f"Error: {graph_copy}:990: edges[44].target: unknown node 'no-such-sector'"
+    assert lines[1] == f"Error: {graph_copy}:994: edges[43].target: unknown node 'no-such-sector'"
     assert lines[-1] == "2 problems found"
     assert graph_copy.read_bytes() == before
 

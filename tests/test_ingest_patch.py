@@ -112,5 +112,6 @@ def test_a_patch_node_that_exists_is_not_changed_and_the_plan_says_so(graph_copy
     capsys.readouterr()
     code, out, _ = run(capsys, "--graph", graph_copy, "apply", "--dry-run", f"{PATCHES}/desk_call_2025-12-05.yaml")
     assert code == 0
-    assert "  note          中科曙光 is already company-d95632; its name_en, ticker, exchange were not changed " \
+    # the note gave 中科曙光 its listing from the security master; the patch's English name differs
+    assert "  note          中科曙光 is already dawning-information-industry; its name_en was not changed " \
            "(patches add; edit the graph file to change a node)" in out.splitlines()

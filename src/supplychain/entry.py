@@ -51,12 +51,11 @@ from array import array
 from bisect import bisect_left
 from itertools import accumulate
 from typing import Any, Iterator, Sequence
-from unicodedata import normalize as _unicode_normalize
 
 import msgspec
 
 from .gcpause import gc_paused
-from .names import ticker_keys
+from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
 
 LAYOUT_VERSION = 2
@@ -68,13 +67,12 @@ _UNSET, _NONE = -2, -1
 
 
 def name_key(text: str) -> str:
-    """:func:`supplychain.names.normalize`, faster on ASCII (already NFKC); ``str.split()``
-    drops exactly what its ``\\s+`` does.
+    """:func:`supplychain.names.normalize` (one key function for every lookup).
 
-    >>> name_key(" Ｉnno light "), name_key("中际旭创")
+    >>> name_key(" Ｉnno light "), name_key("中際旭創")
     ('innolight', '中际旭创')
     """
-    return "".join((text if text.isascii() else _unicode_normalize("NFKC", text)).split()).casefold()
+    return normalize(text)
 
 
 class _Layout(msgspec.Struct, array_like=True):

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from ..errors import FileFormatError, GraphValidationError, Issue
 from ..schema import Edge, GraphData
-from .plan import Plan, Reference, default_reference, plan_report
+from .plan import Plan, load_reference, plan_report
 
 
 def apply_plan(data: GraphData, plan: Plan) -> GraphData:
@@ -178,7 +178,7 @@ def ingest(
     files = note_files(paths)
     parsed = [parse_report(f) for f in _progress(files, progress, "parsing")]
     parsed.sort(key=lambda r: (r.date, r.file))
-    ref = Reference.load(reference if reference is not None else default_reference(graph))
+    ref = load_reference(reference, graph)
     result = IngestResult(str(graph), dry_run=dry_run)
     aliases = list(aliases)
     with writing(graph, dry_run):

@@ -22,8 +22,8 @@ def register(sub, add) -> None:
     p.add_argument("--alias", action="append", default=[], metavar="NEW=EXISTING",
                    help="a reviewed decision: NEW is another name of EXISTING (recorded as an alias; repeatable)")
     p.add_argument("--reference", metavar="CSV",
-                   help="tickers CSV for new companies (default: reference/tickers.csv beside the graph, "
-                        "else data/reference/tickers.csv)")
+                   help="tickers or security-master CSV for new companies (replaces the bundled file of its shape; "
+                        "default: reference/tickers.csv and reference/a_shares.csv beside the graph, else data/reference/)")
 
     p = add("apply", cmd_apply, "add hand-written claims from a patch YAML file (see docs/ingest.md): plan, validate, write",
             formats=False)
@@ -39,6 +39,7 @@ def register(sub, add) -> None:
     p.add_argument("--depth", type=int, default=4, help="longest exposure path in hops (default 4)")
     p.add_argument("--transitive", action="store_true",
                    help="list a change under every driver that reaches it, not only the nearest one")
+    register_migrate(sub, add)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -79,4 +80,19 @@ def cmd_changes(args: argparse.Namespace) -> int:
     n = sum(len(dc.changes) for dc in result)
     head = f"Changes from claims dated {since} or later: {n} in {len(result)} driver{'s' if len(result) != 1 else ''}"
     print(head if not rows else head + "\n" + render.table(headers, rows))
+    return 0
+
+
+def register_migrate(sub, add) -> None:
+    p = add("migrate", cmd_migrate,
+            "upgrade a graph file from earlier versions: readable ids, listings from the security master, "
+            "merged risks and sectors (plan, validate, write)", formats=False)
+    p.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+    p.add_argument("--reference", metavar="CSV", help="tickers or security-master CSV (as for ingest)")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from .migrate import migrate
+
+    print(migrate(args.graph, dry_run=args.dry_run, reference=args.reference).describe())
     return 0

@@ -38,7 +38,7 @@ from ..graph import Graph
 from ..schema import EDGE_RULES, Claim, Evidence, Metric, Node, ReportNode, Slug, Text
 from .apply import IngestResult, apply_plan, write_graph, writing
 from .parse import report_id
-from .plan import Planner, Reference, default_reference
+from .plan import Planner, Reference, load_reference
 
 
 class _Strict(BaseModel):
@@ -289,7 +289,7 @@ def apply_patch(
     from ..cache import load_entry  # validated files load from the cache, as load_graph does
 
     patch, text, file = read_patch(path)
-    ref = Reference.load(reference if reference is not None else default_reference(graph))
+    ref = load_reference(reference, graph)
     result = IngestResult(str(graph), dry_run=dry_run, kind="patch")
     with writing(graph, dry_run):
         g = Graph(load_entry(graph), str(graph))

@@ -6,18 +6,19 @@ metrics, and the stance changes those claims make. Nothing is written here;
 :mod:`supplychain.ingest.apply` applies a plan.
 
 Names resolve to existing nodes by id, name, alias, English name or ticker, ignoring
-width, case and spacing (:meth:`Graph.resolve`). A name that resolves to nothing
-becomes a new node; a close existing name is printed as "did you mean", never merged.
-Risks are the exception the note family needs: a risk worded slightly differently from
-a known one (similarity ≥ :data:`RISK_SIMILARITY`) is the known risk.
+width, case, spacing, invisible format characters and traditional/simplified Chinese
+(:meth:`Graph.resolve`). A name that resolves to nothing becomes a new node, with the
+listing, English name and other names the security master (:mod:`supplychain.reference`)
+gives it and a readable id; a close existing name is printed as "did you mean", never
+merged. Risks and sub-sectors written another way resolve through the tables of
+canonical ones (:mod:`supplychain.canon`), and the plan says so. How each kind of node
+is found or made: :mod:`.kinds`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -25,122 +26,24 @@ from typing import Iterable
 from ..errors import AmbiguousNode, FileFormatError, NodeNotFound, SupplyChainError
 from ..graph import Graph
 from ..names import normalize, query_keys, ticker_keys
+from ..reference import Reference, ReferenceRow, default_reference, load_reference, ticker_from_code  # noqa: F401 (re-exported)
+from ..canon import risk_key  # noqa: F401 (re-exported)
 from ..render import metric_value
 from ..schema import (
     EDGE_RULES,
     STANCES,
     Claim,
-    CompanyNode,
     DriverNode,
     Edge,
-    EtfNode,
     Evidence,
-    Listing,
     Metric,
     ReportNode,
-    RiskNode,
-    SectorNode,
     current_claim,
     edge_key,
 )
-from .parse import ParsedReport, nfkc, short_hash, slugify
-
-RISK_SIMILARITY = 0.8
-"""How alike (0..1) two normalised risk names must be to be the same risk."""
-
-_CORPORATE = {"co", "ltd", "inc", "limited", "corporation", "corp", "company", "plc", "the", "holdings", "holding", "group"}
-
-
-# --------------------------------------------------------------------------- reference data
-
-
-@dataclass(frozen=True)
-class ReferenceRow:
-    name: str
-    name_en: str | None
-    ticker: str | None
-    exchange: str | None
-    listings: tuple[Listing, ...] = ()
-
-
-class Reference:
-    """``data/reference/tickers.csv``: tickers, exchanges and English names by Chinese name.
-
-    >>> ref = Reference.load("data/reference/tickers.csv")
-    >>> ref.lookup("中际旭创").ticker, ref.lookup(None, "516630").name
-    ('300308.SZ', '云计算50ETF')
-    """
-
-    def __init__(self, rows: Iterable[ReferenceRow] = (), path: str | None = None):
-        self.path = path
-        self.by_name: dict[str, ReferenceRow] = {}
-        self.by_code: dict[str, ReferenceRow] = {}
-        for row in rows:
-            self.by_name.setdefault(normalize(row.name), row)
-            for t in [row.ticker, *(x.ticker for x in row.listings)]:
-                if t:
-                    full, bare = ticker_keys(t)
-                    self.by_code.setdefault(full, row)
-                    self.by_code.setdefault(bare, row)
-
-    @classmethod
-    def load(cls, path: Path | str | None) -> "Reference":
-        if path is None or not Path(path).is_file():
-            return cls()
-        rows = []
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for r in csv.DictReader(f):
-                listings = []
-                for part in re.split(r";\s*(?![^()]*\))", r.get("also_listed") or ""):
-                    m = re.match(r"^\s*([A-Za-z0-9.]+)\s*(?:\((.*)\))?\s*$", part)
-                    if m:
-                        listings.append(Listing(ticker=m.group(1), note=m.group(2) or None))
-                rows.append(
-                    ReferenceRow(
-                        name=r["name_zh"].strip(),
-                        name_en=(r.get("name_en") or "").strip() or None,
-                        ticker=(r.get("ticker") or "").strip() or None,
-                        exchange=(r.get("exchange") or "").strip() or None,
-                        listings=tuple(listings),
-                    )
-                )
-        return cls(rows, str(path))
-
-    def lookup(self, name: str | None, code: str | None = None) -> ReferenceRow | None:
-        if name and normalize(name) in self.by_name:
-            return self.by_name[normalize(name)]
-        if code:
-            for key in query_keys(code):  # as Graph.matches reads a code
-                if key in self.by_code:
-                    return self.by_code[key]
-        return None
-
-
-def default_reference(graph_path: Path | str | None) -> Path | None:
-    """``reference/tickers.csv`` beside the graph file, else ``data/reference/tickers.csv``."""
-    candidates = []
-    if graph_path is not None:
-        candidates.append(Path(graph_path).parent / "reference" / "tickers.csv")
-    candidates.append(Path("data/reference/tickers.csv"))
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def ticker_from_code(code: str) -> str:
-    """A listing code with its exchange suffix inferred from the code's range.
-
-    >>> ticker_from_code("603019"), ticker_from_code("300308"), ticker_from_code("0700"), ticker_from_code("BABA")
-    ('603019.SH', '300308.SZ', '0700.HK', 'BABA')
-    """
-    code = code.upper()
-    if re.fullmatch(r"\d{6}", code):
-        if code[0] in "569":
-            return f"{code}.SH"
-        if code[0] in "0123":
-            return f"{code}.SZ"
-        return f"{code}.BJ"
-    if re.fullmatch(r"\d{4,5}", code):
-        return f"{code.lstrip('0').zfill(4)}.HK"
-    return code
+from .kinds import RISK_SIMILARITY, NodeKinds, risk_similarity  # noqa: F401 (re-exported)
+from .nearmiss import name_core, near_miss  # noqa: F401 (re-exported)
+from .parse import ParsedReport
 
 
 # --------------------------------------------------------------------------- the plan
@@ -295,7 +198,7 @@ def describe_metric(m: Metric) -> str:
 # --------------------------------------------------------------------------- planning
 
 
-class Planner:
+class Planner(NodeKinds):
     """Builds one plan against a graph, remembering the nodes and claims it has planned.
 
     Used by :func:`plan_report` and by the patch format (:mod:`.patch`).
@@ -346,56 +249,7 @@ class Planner:
                 return self.pending_keys[key]
         return None
 
-    def near_misses(self, name: str, types: Iterable[str], n: int = 3) -> list[str]:
-        """Existing names close to ``name``: the same core once generic words such as
-        股份, 科技, 信息 are dropped, one core inside the other name, or a close spelling."""
-        types = tuple(types)
-        out: list[str] = []
-        keys = [k for t in types for k in self._name_keys(t)]
-        keys += [(normalize(t), name_core(t), node.name) for node in self.new_nodes.values() if node.type in types
-                 for t in (node.name, node.name_en, *node.aliases) if t]
-        a, ca = normalize(name), name_core(name)
-        matcher = difflib.SequenceMatcher(None, "", ca)  # seq2 is indexed once, as get_close_matches does
-        for b, cb, owner in keys:
-            if owner not in out and near_miss(name, b, (a, ca, cb), matcher):
-                out.append(owner)
-                if len(out) == n:
-                    break
-        return out
-
-    def _name_keys(self, type_: str) -> list[tuple[str, str, str]]:
-        """(normalised name, core, node name) of every name of every node of a type, built once."""
-        cache = self.__dict__.setdefault("_keys", {})
-        if type_ not in cache:
-            cache[type_] = [
-                (normalize(t), name_core(t), node.name)
-                for node in self.g.nodes.values() if node.type == type_
-                for t in (node.name, node.name_en, *node.aliases) if t
-            ]
-        return cache[type_]
-
     # ---------------------------------------------------------------- changes
-
-    def new_id(self, prefix: str, name: str, name_en: str | None = None, code: str | None = None) -> str:
-        """A fresh, stable, readable id: from the English name, the code, or a hash of the name."""
-        base = ""
-        if name_en:
-            words = [w for w in slugify(re.sub(r"\(.*?\)", "", name_en)).split("-") if w and w not in _CORPORATE]
-            base = "-".join(words[:4])
-        if not base and name.isascii() and slugify(name):
-            base = slugify(name)
-            if prefix in ("risk", "driver") and not base.startswith(prefix):
-                base = f"{prefix}-{base}"
-        if not base and code:
-            base = f"{prefix}-{slugify(code)}"
-        if not base:
-            ascii_part = slugify(re.sub(r"[^\x00-\x7f]+", " ", nfkc(name)))
-            base = f"{prefix}-{ascii_part + '-' if ascii_part else ''}{short_hash(nfkc(name))}"
-        base = base[:100].strip("-")
-        out, i = base, 2
-        while out in self.ids:
-            out, i = f"{base}-{i}", i + 1
-        return out
 
     def add_node(self, node, note: str = "") -> str:
         self.plan.nodes.append(NewNode(node, note))
@@ -408,6 +262,7 @@ class Planner:
         for t in Graph.tickers(node):
             for key in ticker_keys(t):
                 self.pending_keys.setdefault(key, node.id)
+        self._remember_names(node)
         return node.id
 
     def owner_of(self, text: str) -> str | None:
@@ -445,171 +300,6 @@ class Planner:
         self.metric_keys.add(key)
         self.plan.metrics.append(NewMetric(driver, metric))
         return True
-
-    # ---------------------------------------------------------------- node kinds
-
-    def company(self, name: str, code: str | None, file: str, line: int) -> str:
-        """The company ``name`` (with listing ``code``) names, creating it when new."""
-        by_name = self.find(name, ("company",), file, line)
-        by_code = self.find(code, ("company",), file, line) if code else None
-        if by_name and by_code and by_name != by_code:
-            raise FileFormatError(
-                file, line, f"{name}({code}): the name is {self.plan.names[by_name]} ({by_name}) but the code is "
-                f"{self.plan.names[by_code]} ({by_code})"
-            )
-        if by_name or by_code:
-            return by_name or by_code
-        ref = self.reference.lookup(name, code)
-        if ref and ref.ticker:
-            via_ticker = self.find(ref.ticker, ("company",), file, line)
-            if via_ticker:
-                self.plan.notes.append(
-                    f"{name} is {self.plan.names[via_ticker]} ({via_ticker}) by its ticker {ref.ticker} from tickers.csv"
-                )
-                return via_ticker
-        ticker = ref.ticker if ref else (ticker_from_code(code) if code else None)
-        name_en = ref.name_en if ref else None
-        notes = []
-        if ref and ref.ticker:
-            notes.append(f"ticker {ref.ticker} from tickers.csv")
-        elif code:
-            notes.append(f"ticker {ticker} from the note (not in tickers.csv)")
-        else:
-            notes.append("no ticker: not in tickers.csv")
-        if name_en and self.owner_of(name_en):
-            notes.append(f"English name {name_en!r} left out: it already names {self.owner_of(name_en)}")
-            name_en = None
-        listings = [x for x in (ref.listings if ref else ()) if not self.owner_of(x.ticker)]
-        if ticker and self.owner_of(ticker):
-            notes.append(f"ticker {ticker} left out: it already names {self.owner_of(ticker)}")
-            ticker = None
-        misses = self.near_misses(name, ("company",))
-        if misses:
-            notes.append(f"did you mean {', '.join(misses)}? (use --alias {name}=EXISTING if so)")
-        node = CompanyNode(
-            type="company",
-            id=self.new_id("company", name, name_en, code or ticker),
-            name=name,
-            name_en=name_en,
-            ticker=ticker,
-            exchange=ref.exchange if ref and ticker == ref.ticker else None,
-            listings=listings,
-        )
-        return self.add_node(node, "; ".join(notes))
-
-    def sector(self, name: str, file: str, line: int) -> str:
-        found = self.find(name, ("sector",), file, line)
-        if found:
-            return found
-        misses = self.near_misses(name, ("sector",))
-        note = f"did you mean {', '.join(misses)}? (use --alias {name}=EXISTING if so)" if misses else ""
-        return self.add_node(SectorNode(type="sector", id=self.new_id("sector", name), name=name), note)
-
-    def etf(self, name: str, code: str, file: str, line: int) -> str:
-        found = self.find(code, ("etf",), file, line) or self.find(name, ("etf",), file, line)
-        if found:
-            return found
-        ref = self.reference.lookup(None, code) or self.reference.lookup(name)
-        ticker = ref.ticker if ref and ref.ticker else ticker_from_code(code)
-        name_en = ref.name_en if ref else None
-        if name_en and self.owner_of(name_en):
-            name_en = None
-        node = EtfNode(
-            type="etf", id=self.new_id("etf", name, code=code) if not re.fullmatch(r"\d+", code) else self._etf_id(code),
-            name=name, name_en=name_en, ticker=ticker, exchange=ref.exchange if ref else None,
-        )
-        return self.add_node(node, f"ticker {ticker} {'from tickers.csv' if ref else 'from the note'}")
-
-    def _etf_id(self, code: str) -> str:
-        out, i = f"etf-{code}", 2
-        while out in self.ids:
-            out, i = f"etf-{code}-{i}", i + 1
-        return out
-
-    def risk(self, name: str, file: str, line: int) -> tuple[str, bool]:
-        """(risk id, is new); a close enough existing risk is that risk (noted in the plan)."""
-        found = self.find(name, ("risk",), file, line)
-        if found:
-            return found, False
-        best, best_score = None, 0.0
-        for node in [*self.g.nodes.values(), *self.new_nodes.values()]:
-            if node.type != "risk":
-                continue
-            for text in (node.name, *node.aliases):
-                s = risk_similarity(name, text)
-                if s > best_score:
-                    best, best_score = node, s
-        if best is not None and best_score >= RISK_SIMILARITY:
-            self.plan.notes.append(f"risk {name} is {best.name} ({best.id}): similarity {best_score:.2f}")
-            return best.id, False
-        return self.add_node(RiskNode(type="risk", id=self.new_id("risk", name), name=name)), True
-
-
-_GENERIC = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|公司|股份|集团|控股|科技|技术|信息|通信|电子|电气|智能|网络|软件|实业|国际|"
-    r"系统|服务|设备|器件|模块|风险)$"
-)
-
-
-def name_core(name: str) -> str:
-    """A name without its generic trailing words: 海光信息股份 → 海光.
-
-    >>> name_core("海光信息股份"), name_core("数据港")
-    ('海光', '数据港')
-    """
-    prev, s = None, normalize(name)
-    while prev != s:
-        prev, s = s, _GENERIC.sub("", s) if len(_GENERIC.sub("", s)) >= 2 else s
-    return s
-
-
-def near_miss(
-    new: str, existing: str, keys: tuple[str, str, str] | None = None, matcher: difflib.SequenceMatcher | None = None
-) -> bool:
-    """Whether ``existing`` is worth a "did you mean" for the new name ``new``.
-
-    ``keys`` = (normalised new, core of new, core of existing) and ``matcher`` (a
-    SequenceMatcher whose second sequence is the new core) save work in a loop; with
-    ``keys``, ``existing`` must be normalised already (:func:`~supplychain.names.normalize`).
-
-    >>> near_miss("中科曙光", "曙光信息"), near_miss("海光信息股份", "海光信息"), near_miss("银轮股份", "同飞股份")
-    (True, True, False)
-    """
-    a, ca, cb = keys or (normalize(new), name_core(new), name_core(existing))
-    b = existing if keys else normalize(existing)
-    if a == b:
-        return False
-    if ca == cb or (len(ca) >= 2 and ca in b) or (len(cb) >= 2 and cb in a):
-        return True
-    cutoff = 0.8 if a.isascii() else 0.75
-    if not ca or not cb or 2 * min(len(ca), len(cb)) / (len(ca) + len(cb)) < cutoff or set(ca).isdisjoint(cb):
-        return False
-    m = matcher or difflib.SequenceMatcher(None, "", ca)
-    m.set_seq1(cb)
-    return m.quick_ratio() >= cutoff and m.ratio() >= cutoff
-
-
-def risk_key(name: str) -> str:
-    """A risk name without width, case, spaces, connectives and the word 风险."""
-    s = normalize(name)
-    s = re.sub(r"(等)?风险$", "", s)
-    return re.sub(r"[与及和、/&,]", "", s)
-
-
-def risk_similarity(a: str, b: str) -> float:
-    """How alike two risk names are, 0..1: the better of in-order and any-order likeness.
-
-    >>> risk_similarity("地缘政治与出口管制风险", "出口管制及地缘政治风险")
-    1.0
-    >>> risk_similarity("汇率风险", "出口管制") < RISK_SIMILARITY
-    True
-    """
-    ka, kb = risk_key(a), risk_key(b)
-    if not ka or not kb:
-        return 0.0
-    in_order = difflib.SequenceMatcher(None, ka, kb).ratio()
-    any_order = difflib.SequenceMatcher(None, sorted(ka), sorted(kb)).ratio()
-    return round(max(in_order, any_order), 4)
 
 
 # --------------------------------------------------------------------------- drivers
@@ -757,7 +447,7 @@ def plan_report(
         p.add_claim("exposed_to", etf, d, claim(e.quote, e.stance))
     for r in report.risks:
         risk, new = p.risk(r.name, file, r.line)
-        targets = [] if new else [x for x in g.out_edges(risk) if x.type == "threatens"]
+        targets = [] if new else [x for x in g.out_edges(risk) if x.type == "threatens" and any(c.report == report.id for c in x.claims)]
         if not targets:
             p.add_claim("threatens", risk, d, claim(r.quote))
         for x in targets:
