@@ -368,6 +368,18 @@ def test_13_a_note_over_the_size_limit_is_refused_with_its_size(place, capsys):
     assert line == f"Error: {big}: the note is 25.0 MB, over the 20.0 MB limit; split it"
 
 
+def test_13_a_patch_that_is_a_device_or_too_big_is_refused(place, capsys):
+    g, before, listing = place
+    refused(run(capsys, "-g", g, "apply", "/dev/zero"), 1, g, before, g.parent, listing,
+            match="/dev/zero: is a device, not a regular file")
+    big = g.parent / "desk.yaml"
+    with open(big, "wb") as f:
+        f.truncate(21_000_000)
+    listing = files_in(g.parent)
+    line = refused(run(capsys, "-g", g, "apply", big), 1, g, before, g.parent, listing)
+    assert line == f"Error: {big}: the patch is 21.0 MB, over the 20.0 MB limit; split it"
+
+
 def test_13_the_graph_given_as_a_device_is_refused_before_locking(capsys, tmp_path):
     refused(run(capsys, "-g", "/dev/zero", "ingest", LATER), 1, match="not a regular file")
     refused(run(capsys, "-g", "/dev/null", "apply", ROOT / "tests/fixtures/ingest/patches/desk_call_2025-12-05.yaml"),

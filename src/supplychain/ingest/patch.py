@@ -37,7 +37,7 @@ from ..errors import FileFormatError, GraphValidationError, NodeNotFound, Supply
 from ..graph import Graph
 from ..schema import EDGE_RULES, Claim, Evidence, Metric, Node, ReportNode, Slug, Text
 from .apply import IngestResult, apply_plan, refuse_future, write_graph, writing
-from .parse import report_id
+from .parse import NOTE_LIMIT, report_id
 from .plan import Planner, Reference, default_reference
 
 
@@ -106,7 +106,7 @@ def read_patch(path: Path | str) -> tuple[Patch, str, str]:
     file = str(path)
     if not Path(path).exists():
         raise FileFormatError(file, 0, "file not found")
-    text = read_text(path)
+    text = read_text(path, limit=NOTE_LIMIT, what="the patch")  # a FIFO or a device is refused too
     raw = parse_yaml(text, file)
     if not isinstance(raw, dict) or not raw:
         raise FileFormatError(file, 1, "expected a mapping with 'claims' (and optionally report, nodes, aliases, metrics)")
