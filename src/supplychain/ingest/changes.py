@@ -142,6 +142,13 @@ def _path(origin: str, steps) -> tuple[str, ...]:
     return (origin, *(v for _, v, _, _ in steps))
 
 
+def _new_sector(g: Graph, origin: str, node_id: str, steps, since: dt.date, before: dt.date) -> Change:
+    """A sector reached now and not the day before ``since``, and the claim that opened its path."""
+    edges = [g.edges[j] for _, _, _, j in steps]
+    cause = next((_first_claim_since(e, since) for e in edges if current_claim(e.claims, before) is None), None)
+    return Change("new_sector", node_id, g.nodes[node_id].name, "sector", None, None, node_id, cause, _path(origin, steps))
+
+
 def _cause(hops, since: dt.date, before: dt.date) -> Claim | None:
     """The claim that opened the path: the first claim since ``since`` on a hop that had none before."""
     for h in hops:
@@ -180,47 +187,48 @@ def changes(
     # paths are built for the changed names only (see "Where the time went" in docs/scale.md)
     now_flow, then_flow = _as_dict(g.flow_adjacency()), g.flow_adjacency(before)
     types = g.node_types
+    stances_now: dict[int, str | None] = {}  # edge -> the stance it gives a result now
+    stances_then: dict[int, str | None] = {}  # ... and the day before `since`
     out: list[DriverChanges] = []
-    for d in chosen:
-        dc = DriverChanges(d)
-        with gc_paused():  # tens of thousands of small tuples, no cycles
+    with gc_paused():  # hundreds of thousands of small tuples, no cycles
+        for d in chosen:
+            dc = DriverChanges(d)
             then = _reach(then_flow, d.id, depth)
             now = _reach(now_flow, d.id, depth)
-        for node_id, (_, linked) in now.items():
-            kind = types[node_id]
-            if node_id == d.id:
-                continue
-            if kind == "sector":
-                if node_id not in then:
-                    steps = _steps(linked)
-                    edges = [g.edges[j] for _, _, _, j in steps]
-                    cause = next((_first_claim_since(e, since) for e in edges if current_claim(e.claims, before) is None), None)
-                    dc.changes.append(Change("new_sector", node_id, g.nodes[node_id].name, "sector", None, None, node_id,
-                                             cause, _path(d.id, steps)))
-                continue
-            if kind not in EXPOSED_TYPES:
-                continue
-            stance = _stance(g, linked[0][3], None)
-            old = then.get(node_id)
-            old_stance = _stance(g, old[1][0][3], before) if old is not None else None
-            if old is not None and (old_stance == stance or not stance or not old_stance):
-                continue  # the common case: nothing changed, nothing built
-            steps = _steps(linked)
-            path = _path(d.id, steps)
-            sector = next((n for n in reversed(path) if types[n] == "sector"), None)
-            node = g.nodes[node_id]
-            hops = _hops(g, steps, None)
-            if old is None:
-                dc.changes.append(Change("new", node_id, node.name, node.type, None, stance, sector,
-                                         _cause(hops, since, before), path))
-                continue
-            kind = "upgrade" if rank[stance] < rank[old_stance] else "downgrade"
-            hop = next((h for h in reversed(hops) if h.stance), hops[-1])
-            dc.changes.append(Change(kind, node_id, node.name, node.type, old_stance, stance, sector, hop.claim, path))
-        if dc.changes:
-            order = {k: i for i, k in enumerate(KINDS)}
-            dc.changes.sort(key=lambda c: (order[c.kind], c.sector or "", c.node_id))
-            out.append(dc)
+            for node_id, (_, linked) in now.items():
+                kind = types[node_id]
+                if node_id == d.id:
+                    continue
+                if kind == "sector":
+                    if node_id not in then:
+                        dc.changes.append(_new_sector(g, d.id, node_id, _steps(linked), since, before))
+                    continue
+                if kind not in EXPOSED_TYPES:
+                    continue
+                j = linked[0][3]
+                stance = stances_now[j] if j in stances_now else stances_now.setdefault(j, _stance(g, j, None))
+                old = then.get(node_id)
+                if old is not None:
+                    k = old[1][0][3]
+                    old_stance = stances_then[k] if k in stances_then else stances_then.setdefault(k, _stance(g, k, before))
+                    if old_stance == stance or not stance or not old_stance:
+                        continue  # the common case: nothing changed, nothing built
+                steps = _steps(linked)
+                path = _path(d.id, steps)
+                sector = next((n for n in reversed(path) if types[n] == "sector"), None)
+                node = g.nodes[node_id]
+                hops = _hops(g, steps, None)
+                if old is None:
+                    dc.changes.append(Change("new", node_id, node.name, node.type, None, stance, sector,
+                                             _cause(hops, since, before), path))
+                    continue
+                change = "upgrade" if rank[stance] < rank[old_stance] else "downgrade"
+                hop = next((h for h in reversed(hops) if h.stance), hops[-1])
+                dc.changes.append(Change(change, node_id, node.name, node.type, old_stance, stance, sector, hop.claim, path))
+            if dc.changes:
+                order = {k: i for i, k in enumerate(KINDS)}
+                dc.changes.sort(key=lambda c: (order[c.kind], c.sector or "", c.node_id))
+                out.append(dc)
     if not drivers and not transitive:
         out = _nearest_only(g, out)
     return out
