@@ -27,7 +27,7 @@ from conftest import GRAPH, ROOT, SEED_NOTE
 SERIES = ROOT / "tests" / "fixtures" / "ingest" / "series"
 LATER = SERIES / "industry_research_2025-12-03.md"
 LATEST = SERIES / "industry_research_2025-12-10.md"
-BUDGET_S = 5.0
+BUDGET_S = 4.0
 """Wall time of the kill loop (at least 3 kills are made whatever it takes)."""
 
 

@@ -502,8 +502,11 @@ def test_19_a_patch_dated_after_today_is_refused(place, capsys):
 
 
 def test_19_today_anywhere_on_earth_is_not_the_future():
+    from supplychain.errors import FileFormatError
     from supplychain.ingest.apply import latest_today, refuse_future
 
-    refuse_future(dt.date.today() + dt.timedelta(days=1) if latest_today() > dt.date.today() else dt.date.today(),
-                  "x.md", 1, False)
     assert latest_today() >= dt.datetime.now(dt.timezone.utc).date()
+    refuse_future(latest_today(), "x.md", 3, False)  # a note written today in UTC+14: accepted
+    with pytest.raises(FileFormatError, match=r"^x\.md:3: dated "):
+        refuse_future(latest_today() + dt.timedelta(days=1), "x.md", 3, False)
+    refuse_future(latest_today() + dt.timedelta(days=1), "x.md", 3, True)

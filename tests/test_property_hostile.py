@@ -109,7 +109,7 @@ def _one_line(e: SupplyChainError) -> None:
     assert text and "\n" not in text and "Traceback" not in text, text
 
 
-@hostile(40)
+@hostile(30)
 @given(text=note(), driver=st.sampled_from([None, "阿里云资本开支", "新驱动因素", "alibaba-capex"]))
 def test_random_notes_give_a_plan_or_one_line(graph, text, driver):
     from supplychain.ingest.parse import parse_text
@@ -180,7 +180,7 @@ def mutated_graph(draw):
     return data.model_copy(update={"nodes": nodes, "edges": edges})
 
 
-@hostile(15)
+@hostile(12)
 @given(data=mutated_graph())
 def test_random_graphs_round_trip_byte_identically(data):
     from supplychain.store import dump_graph, parse_graph_text
