@@ -34,6 +34,21 @@ def _positive(text: str) -> int:
     return n
 
 
+def _depth(text: str) -> int:
+    """The one validator of every ``--depth``: a whole number of hops, at least 1."""
+    return _positive(text)
+
+
+def _name(text: str) -> str:
+    """A node name given on the command line: not empty, no control characters."""
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is an empty name; give a name")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        raise argparse.ArgumentTypeError(f"{text!r} holds a control character; give a plain name")
+    return name
+
+
 _last_graph = None  # kept alive so that `entry` can exit without freeing it (see there)
 
 
@@ -330,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("exposure", cmd_exposure, "names exposed to a driver (or sector), ranked, with path and evidence")
     p.add_argument("driver", help="driver or sector: id, name, English name or alias (e.g. 阿里云资本开支)")
-    p.add_argument("--depth", type=_positive, default=4, help="longest path in hops (default 4)")
+    p.add_argument("--depth", type=_depth, default=4, help="longest path in hops (default 4)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE (YYYY-MM-DD)")
     p.add_argument("--sector", action="append", metavar="SECTOR", help="only names reached through this sector (repeatable)")
     p.add_argument("--stance", action="append", choices=("recommended", "beneficiary", "listed"), help="only this stance (repeatable)")
@@ -340,13 +355,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("drivers", cmd_drivers, "the drivers and risks that reach a company (reverse exposure)")
     p.add_argument("company", help="company or ETF: id, name, English name, alias or ticker (e.g. 300308.SZ)")
-    p.add_argument("--depth", type=_positive, default=4, help="longest path in hops (default 4)")
+    p.add_argument("--depth", type=_depth, default=4, help="longest path in hops (default 4)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE")
 
     p = add("path", cmd_path, "the typed paths between two nodes, shortest first")
     p.add_argument("a")
     p.add_argument("b")
-    p.add_argument("--depth", type=_positive, default=6, help="longest path in hops (default 6)")
+    p.add_argument("--depth", type=_depth, default=6, help="longest path in hops (default 6)")
     p.add_argument("--top", type=_positive, default=10, help="at most N paths (default 10)")
 
     for register in _extensions():

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..errors import FileFormatError, GraphValidationError, Issue
+from ..errors import FileFormatError, GraphValidationError, Issue, SupplyChainError
 from ..schema import Edge, GraphData
 from .plan import Plan, load_reference, plan_report
 
@@ -91,14 +91,18 @@ def write_graph(data: GraphData, path: Path | str) -> str:
 
 @contextlib.contextmanager
 def writing(path: Path | str, dry_run: bool):
-    """The graph's writer lock, or nothing for a dry run (which must leave no file behind)."""
-    if dry_run:
-        yield
-        return
-    from ..files import graph_lock
+    """The graph's writer lock (a :class:`~supplychain.files.GraphLock`), or None for a dry
+    run (which must leave no file behind). A missing graph is refused before any lock file
+    or folder is made; call ``lock.require()`` just before writing (a graph that cannot be
+    written can still be read, and a command with nothing to write succeeds)."""
+    from ..files import graph_lock, require_file
 
-    with graph_lock(path):
-        yield
+    require_file(path)
+    if dry_run:
+        yield None
+        return
+    with graph_lock(path) as lock:
+        yield lock
 
 
 @dataclass
@@ -139,6 +143,50 @@ def note_files(paths: Iterable[Path | str]) -> list[Path]:
     return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
+def latest_today() -> dt.date:
+    """Today where it is latest on Earth (UTC+14): a note's date is "in the future" only
+    if it is after this, whatever the time zone the note was written in."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()
+
+
+def refuse_future(date: dt.date, file: str, line: int, allow_future: bool) -> None:
+    """A one-line error for a date after today (a typo such as 2099 would silently become
+    every edge's current stance), unless ``allow_future``."""
+    today = latest_today()
+    if date > today and not allow_future:
+        raise FileFormatError(
+            file, line,
+            f"dated {date}, after today ({today}): its claims would become the current stance; "
+            "fix the date, or pass --allow-future if it is meant",
+        )
+
+
+def distinct_report(g, report) -> None:
+    """Give ``report`` (a parsed note) an id and a name no other note has.
+
+    A report's id comes from the note's file name, so two different notes with the same
+    file name in different folders would share one: the second gets ``ID-2`` (then
+    ``-3``...), a report of its own. The same note (recorded from the same file, or with
+    the same date and title: a note moved to another folder) keeps its id, so
+    re-ingesting it changes nothing. A new report whose name (its front-matter title)
+    already names another node is named ``NAME (ID)``: names must lead to one node.
+    """
+    from .plan import report_file_label
+
+    label = report_file_label(report.file)
+    base, n = report.id, 1
+    while True:
+        existing = g.nodes.get(report.id)
+        if existing is None or existing.type != "report":
+            break  # new (or not a report: plan_report says so at the note's line 1)
+        if existing.file == label or (existing.date == report.date and existing.title == report.title):
+            return  # the same note
+        n += 1
+        report.id = f"{base}-{n}"
+    if existing is None and g.matches(report.name):
+        report.name = f"{report.name} ({report.id})"
+
+
 def _progress(items: Sequence, show: bool, desc: str):
     if not show or len(items) < 2:
         return items
@@ -156,6 +204,7 @@ def ingest(
     dry_run: bool = False,
     reference: Path | str | None = None,
     progress: bool = False,
+    allow_future: bool = False,
 ) -> IngestResult:
     """Ingest notes into the graph file ``graph`` (see the module docstring).
 
@@ -169,30 +218,39 @@ def ingest(
     reference : tickers CSV (default ``reference/tickers.csv`` beside the graph, else
         ``data/reference/tickers.csv``).
     progress : show a tqdm bar on stderr when there are several notes.
+    allow_future : accept notes dated after today (refused by default, see :func:`refuse_future`).
+
+    Two different notes with the same file name become two reports (see :func:`distinct_report`).
     """
     from ..graph import Graph
     from ..cache import load_entry  # validated files load from the cache, as load_graph does
     from .parse import parse_report
 
     graph = Path(graph)
+    if driver is not None and not driver.strip():
+        raise SupplyChainError("--driver: the driver's name is empty; give a name")
     files = note_files(paths)
     parsed = [parse_report(f) for f in _progress(files, progress, "parsing")]
     parsed.sort(key=lambda r: (r.date, r.file))
+    for r in parsed:
+        refuse_future(r.date, r.file, r.date_line or 1, allow_future)
     ref = load_reference(reference, graph)
     result = IngestResult(str(graph), dry_run=dry_run)
     aliases = list(aliases)
-    with writing(graph, dry_run):
+    with writing(graph, dry_run) as lock:
         g = Graph(load_entry(graph), str(graph))
         data = g.data
         for i, report in enumerate(_progress(parsed, progress, "ingesting")):
             if i and not result.plans[-1].empty:  # the next note is planned against the new data
                 g = Graph(data, str(graph))  # (not rebuilt when nothing changed: its indexes are costly)
+            distinct_report(g, report)
             plan = plan_report(g, report, driver=driver, aliases=aliases if i == 0 else (), reference=ref)
             result.plans.append(plan)
             if not plan.empty:
                 data = apply_plan(data, plan)
         if dry_run or all(p.empty for p in result.plans):
             return result
+        lock.require()
         write_graph(data, graph)
         result.written = True
     return result

@@ -18,9 +18,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..errors import SupplyChainError
 from ..graph import Graph
-from ..query import best_paths, exposure
-from ..schema import STANCES, Claim, Edge, current_claim
+from ..gcpause import gc_paused
+from ..query import _hops
+from ..schema import EDGE_RULES, EXPOSED_TYPES, STANCES, Claim, Edge, current_claim
 
 KINDS = ("new", "upgrade", "downgrade", "new_sector")
 """Change kinds, in the order they are listed."""
@@ -92,6 +94,61 @@ def _first_claim_since(edge: Edge, since: dt.date) -> Claim | None:
     return later[0] if later else None
 
 
+def _as_dict(adjacency) -> dict:
+    """A flow adjacency as a plain dict (the cached columnar rows build a list per look-up)."""
+    return adjacency if isinstance(adjacency, dict) else dict(adjacency.items())
+
+
+def _reach(adjacency: dict, origin: str, depth: int) -> dict:
+    """:func:`~supplychain.query.best_paths` with each path kept as a linked list.
+
+    The same layered programme, the same rounds, ties and order, so the same best paths;
+    but a path is ``(last step, path of the step's start)`` (``()`` at the origin), so an
+    improvement costs one small tuple however long its path. :func:`_steps` unrolls one.
+    """
+    best: dict[str, tuple[float, tuple]] = {origin: (1.0, ())}
+    frontier = [origin]
+    get = adjacency.get
+    for _ in range(depth):
+        improved: dict[str, None] = {}
+        for u, (score_u, linked_u) in [(u, best[u]) for u in frontier]:
+            for v, w, e in get(u, ()):
+                s = score_u * w
+                found = best.get(v)
+                if found is None or s > found[0] + 1e-12:
+                    best[v] = (s, ((u, v, w, e), linked_u))
+                    improved[v] = None
+        if not improved:
+            break
+        frontier = list(improved)
+    return best
+
+
+def _steps(linked: tuple) -> tuple:
+    """The steps ``(u, v, weight, edge)`` of a linked path, from the origin on."""
+    out = []
+    while linked:
+        out.append(linked[0])
+        linked = linked[1]
+    return tuple(reversed(out))
+
+
+def _stance(g: Graph, j: int, as_of: dt.date | None) -> str | None:
+    """A result's stance: that of the last edge of its path, when the edge's type carries one."""
+    return g.edge_stance(j, as_of) if EDGE_RULES[g.entry.edge_type(j)].stance else None
+
+
+def _path(origin: str, steps) -> tuple[str, ...]:
+    return (origin, *(v for _, v, _, _ in steps))
+
+
+def _new_sector(g: Graph, origin: str, node_id: str, steps, since: dt.date, before: dt.date) -> Change:
+    """A sector reached now and not the day before ``since``, and the claim that opened its path."""
+    edges = [g.edges[j] for _, _, _, j in steps]
+    cause = next((_first_claim_since(e, since) for e in edges if current_claim(e.claims, before) is None), None)
+    return Change("new_sector", node_id, g.nodes[node_id].name, "sector", None, None, node_id, cause, _path(origin, steps))
+
+
 def _cause(hops, since: dt.date, before: dt.date) -> Claim | None:
     """The claim that opened the path: the first claim since ``since`` on a hop that had none before."""
     for h in hops:
@@ -115,6 +172,8 @@ def changes(
     reaches a name through driver B and B shows the same change, A does not repeat it
     (``transitive=True`` lists it under every driver).
     """
+    if depth < 1:
+        raise SupplyChainError(f"depth must be at least 1 (got {depth})")
     since = since or default_since(g)
     if since is None:
         return []
@@ -124,31 +183,52 @@ def changes(
     else:
         chosen = sorted((g.nodes[i] for i in g.nodes if g.type_of(i) == "driver"), key=lambda n: n.id)
     rank = {s: i for i, s in enumerate(STANCES)}
+    # one pass per driver and date over the two cached adjacencies; models, hops and
+    # paths are built for the changed names only (see "Where the time went" in docs/scale.md)
+    now_flow, then_flow = _as_dict(g.flow_adjacency()), g.flow_adjacency(before)
+    types = g.node_types
+    stances_now: dict[int, str | None] = {}  # edge -> the stance it gives a result now
+    stances_then: dict[int, str | None] = {}  # ... and the day before `since`
     out: list[DriverChanges] = []
-    for d in chosen:
-        dc = DriverChanges(d)
-        then = {r.id: r for r in exposure(g, d.id, depth=depth, as_of=before).results}
-        for r in exposure(g, d.id, depth=depth).results:
-            old = then.get(r.id)
-            if old is None:
-                dc.changes.append(Change("new", r.id, r.node.name, r.node.type, None, r.stance, r.sector,
-                                         _cause(r.hops, since, before), r.path))
-            elif old.stance != r.stance and r.stance and old.stance:
-                kind = "upgrade" if rank[r.stance] < rank[old.stance] else "downgrade"
-                hop = next((h for h in reversed(r.hops) if h.stance), r.hops[-1])
-                dc.changes.append(Change(kind, r.id, r.node.name, r.node.type, old.stance, r.stance, r.sector, hop.claim, r.path))
-        then_sectors = best_paths(g.flow_adjacency(before), d.id, depth)
-        now = best_paths(g.flow_adjacency(), d.id, depth)
-        for node_id, (_, steps) in sorted(now.items()):
-            if g.type_of(node_id) == "sector" and node_id not in then_sectors:
-                edges = [g.edges[j] for _, _, _, j in steps]
-                cause = next((_first_claim_since(e, since) for e in edges if current_claim(e.claims, before) is None), None)
-                path = (d.id, *(v for _, v, _, _ in steps))
-                dc.changes.append(Change("new_sector", node_id, g.nodes[node_id].name, "sector", None, None, node_id, cause, path))
-        if dc.changes:
-            order = {k: i for i, k in enumerate(KINDS)}
-            dc.changes.sort(key=lambda c: (order[c.kind], c.sector or "", c.node_id))
-            out.append(dc)
+    with gc_paused():  # hundreds of thousands of small tuples, no cycles
+        for d in chosen:
+            dc = DriverChanges(d)
+            then = _reach(then_flow, d.id, depth)
+            now = _reach(now_flow, d.id, depth)
+            for node_id, (_, linked) in now.items():
+                kind = types[node_id]
+                if node_id == d.id:
+                    continue
+                if kind == "sector":
+                    if node_id not in then:
+                        dc.changes.append(_new_sector(g, d.id, node_id, _steps(linked), since, before))
+                    continue
+                if kind not in EXPOSED_TYPES:
+                    continue
+                j = linked[0][3]
+                stance = stances_now[j] if j in stances_now else stances_now.setdefault(j, _stance(g, j, None))
+                old = then.get(node_id)
+                if old is not None:
+                    k = old[1][0][3]
+                    old_stance = stances_then[k] if k in stances_then else stances_then.setdefault(k, _stance(g, k, before))
+                    if old_stance == stance or not stance or not old_stance:
+                        continue  # the common case: nothing changed, nothing built
+                steps = _steps(linked)
+                path = _path(d.id, steps)
+                sector = next((n for n in reversed(path) if types[n] == "sector"), None)
+                node = g.nodes[node_id]
+                hops = _hops(g, steps, None)
+                if old is None:
+                    dc.changes.append(Change("new", node_id, node.name, node.type, None, stance, sector,
+                                             _cause(hops, since, before), path))
+                    continue
+                change = "upgrade" if rank[stance] < rank[old_stance] else "downgrade"
+                hop = next((h for h in reversed(hops) if h.stance), hops[-1])
+                dc.changes.append(Change(change, node_id, node.name, node.type, old_stance, stance, sector, hop.claim, path))
+            if dc.changes:
+                order = {k: i for i, k in enumerate(KINDS)}
+                dc.changes.sort(key=lambda c: (order[c.kind], c.sector or "", c.node_id))
+                out.append(dc)
     if not drivers and not transitive:
         out = _nearest_only(g, out)
     return out

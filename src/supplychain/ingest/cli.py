@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli import _date
+from ..cli import _date, _depth, _name
 
 
 def register(sub, add) -> None:
@@ -15,7 +15,7 @@ def register(sub, add) -> None:
         formats=False,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="note files or folders of .md notes (ingested in date order)")
-    p.add_argument("--driver", metavar="NODE_OR_NEW_NAME",
+    p.add_argument("--driver", type=_name, metavar="NODE_OR_NEW_NAME",
                    help="the driver the notes' claims hang on: an existing driver (any name) or a new driver's name; "
                         "default: the driver the note's title names")
     p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
@@ -24,19 +24,22 @@ def register(sub, add) -> None:
     p.add_argument("--reference", metavar="CSV",
                    help="tickers or security-master CSV for new companies (replaces the bundled file of its shape; "
                         "default: reference/tickers.csv and reference/a_shares.csv beside the graph, else data/reference/)")
+    p.add_argument("--allow-future", action="store_true",
+                   help="accept notes dated after today (refused by default: a mistyped year would become the current stance)")
 
     p = add("apply", cmd_apply, "add hand-written claims from a patch YAML file (see docs/ingest.md): plan, validate, write",
             formats=False)
     p.add_argument("patch", metavar="PATCH.yaml", help="the patch file")
     p.add_argument("--dry-run", action="store_true", help="print the plan and write nothing")
     p.add_argument("--reference", metavar="CSV", help="tickers CSV (as for ingest)")
+    p.add_argument("--allow-future", action="store_true", help="accept a new report dated after today")
 
     p = add("changes", cmd_changes,
             "per driver: names newly exposed, stance upgrades and downgrades, new sub-sectors, with their reports")
     p.add_argument("--since", type=_date, metavar="DATE",
                    help="count claims dated on or after DATE (default: the date of the latest report)")
-    p.add_argument("--driver", action="append", metavar="NODE", help="only this driver (repeatable)")
-    p.add_argument("--depth", type=int, default=4, help="longest exposure path in hops (default 4)")
+    p.add_argument("--driver", type=_name, action="append", metavar="NODE", help="only this driver (repeatable)")
+    p.add_argument("--depth", type=_depth, default=4, help="longest exposure path in hops (default 4)")
     p.add_argument("--transitive", action="store_true",
                    help="list a change under every driver that reaches it, not only the nearest one")
     register_migrate(sub, add)
@@ -47,7 +50,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     result = ingest(
         args.paths, args.graph, driver=args.driver, aliases=args.alias, dry_run=args.dry_run,
-        reference=args.reference, progress=sys.stderr.isatty(),
+        reference=args.reference, progress=sys.stderr.isatty(), allow_future=args.allow_future,
     )
     print(result.describe())
     return 0
@@ -56,7 +59,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_apply(args: argparse.Namespace) -> int:
     from .patch import apply_patch
 
-    result = apply_patch(args.patch, args.graph, dry_run=args.dry_run, reference=args.reference)
+    result = apply_patch(args.patch, args.graph, dry_run=args.dry_run, reference=args.reference,
+                         allow_future=args.allow_future)
     print(result.describe())
     return 0
 

@@ -360,14 +360,34 @@ def parse_date(value: str, file: str, line: int) -> dt.date:
         raise FileFormatError(file, line, f"date {value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+NOTE_LIMIT = 20_000_000
+"""The largest note read, in bytes (a long note is ~10 kB; a bigger file is not a note)."""
+
+
+def split_lines(text: str) -> list[str]:
+    r"""Lines split at ``\n`` or ``\r\n`` only, so that line numbers are an editor's.
+
+    :meth:`str.splitlines` also splits at U+2028, U+2029, U+0085, form feed and vertical
+    tab, which would cut a bullet in two and shift every later line number.
+
+    >>> split_lines("- a\u2028b\x0cc\r\n- d\n")
+    ['- a\u2028b\x0cc', '- d']
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def read_note(path: Path | str) -> str:
-    """The note's text; missing, binary, non-UTF-8 or empty files are one-line errors."""
+    """The note's text; missing, binary, non-UTF-8, empty, non-regular (a FIFO, a
+    device) or oversized (over :data:`NOTE_LIMIT`) files are one-line errors."""
     from ..files import read_text
 
     path = Path(path)
     if not path.exists():
         raise FileFormatError(str(path), 0, "file not found")
-    text = read_text(path)
+    text = read_text(path, limit=NOTE_LIMIT, what="the note")
     if not text.strip():
         raise FileFormatError(str(path), 1, "empty file; expected a research note")
     return text
@@ -381,7 +401,7 @@ def parse_report(path: Path | str, file: str | None = None) -> ParsedReport:
 
 def parse_text(text: str, file: str, filename: str | None = None) -> ParsedReport:
     """Parse a note's text. ``filename`` gives the report id (default: ``file``'s name)."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     meta, body_start = _front_matter(lines, file)
     title_line = 0
     h1 = None

@@ -36,8 +36,8 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_
 from ..errors import FileFormatError, GraphValidationError, NodeNotFound, SupplyChainError
 from ..graph import Graph
 from ..schema import EDGE_RULES, Claim, Evidence, Metric, Node, ReportNode, Slug, Text
-from .apply import IngestResult, apply_plan, write_graph, writing
-from .parse import report_id
+from .apply import IngestResult, apply_plan, refuse_future, write_graph, writing
+from .parse import NOTE_LIMIT, report_id
 from .plan import Planner, Reference, load_reference
 
 
@@ -92,7 +92,7 @@ class Patch(_Strict):
     report: PatchReport | None = None
     nodes: list[dict[str, Any]] = []
     aliases: list[dict[str, Any]] = []
-    claims: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]]
     metrics: list[dict[str, Any]] = []
 
 
@@ -106,16 +106,26 @@ def read_patch(path: Path | str) -> tuple[Patch, str, str]:
     file = str(path)
     if not Path(path).exists():
         raise FileFormatError(file, 0, "file not found")
-    text = read_text(path)
+    text = read_text(path, limit=NOTE_LIMIT, what="the patch")  # a FIFO or a device is refused too
     raw = parse_yaml(text, file)
     if not isinstance(raw, dict) or not raw:
         raise FileFormatError(file, 1, "expected a mapping with 'claims' (and optionally report, nodes, aliases, metrics)")
+    if "claims" not in raw:  # the one key the format requires (docs/ingest.md)
+        raise FileFormatError(file, 1, "no 'claims:' list: a patch must have one ('claims: []' for a patch of "
+                                       "nodes or aliases only)")
     try:
         patch = Patch.model_validate(raw)
     except ValidationError as e:
         issues = [(tuple(err["loc"]), _message(err)) for err in e.errors(include_url=False)]
         raise GraphValidationError(locate(text, file, issues)) from None
     return patch, text, file
+
+
+def _line_of(text: str, file: str, loc: tuple) -> int:
+    from ..store import locate
+
+    found = locate(text, file, [(loc, "")])
+    return found[0].line if found else 1
 
 
 def _items(model: type[BaseModel], raw: list, where: str, issues: list) -> list[tuple[int, Any]]:
@@ -284,20 +294,26 @@ def apply_patch(
     *,
     dry_run: bool = False,
     reference: Path | str | None = None,
+    allow_future: bool = False,
 ) -> IngestResult:
-    """Plan a patch against the graph file, and unless ``dry_run`` write the validated result."""
+    """Plan a patch against the graph file, and unless ``dry_run`` write the validated result.
+
+    A new report dated after today is refused unless ``allow_future``."""
     from ..cache import load_entry  # validated files load from the cache, as load_graph does
 
     patch, text, file = read_patch(path)
+    if patch.report is not None and patch.report.date is not None:
+        refuse_future(patch.report.date, file, _line_of(text, file, ("report", "date")), allow_future)
     ref = load_reference(reference, graph)
     result = IngestResult(str(graph), dry_run=dry_run, kind="patch")
-    with writing(graph, dry_run):
+    with writing(graph, dry_run) as lock:
         g = Graph(load_entry(graph), str(graph))
         data = g.data
         plan = plan_patch(g, patch, text, file, ref)
         result.plans.append(plan)
         if dry_run or plan.empty:
             return result
+        lock.require()
         write_graph(apply_plan(data, plan), graph)
         result.written = True
     return result
