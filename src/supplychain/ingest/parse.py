@@ -14,6 +14,8 @@ The group rule: a marker applies to every name before it back to the previous ma
 [('A', 'recommended'), ('B', 'recommended'), ('C', 'beneficiary'), ('D', 'beneficiary')]
 >>> [(m.name, m.code, m.stance) for m in parse_names("推荐:中际旭创(300308)、新易盛;受益:永鼎股份", "x.md", 1)]
 [('中际旭创', '300308', 'recommended'), ('新易盛', None, 'recommended'), ('永鼎股份', None, 'beneficiary')]
+>>> [(m.name, m.code, m.stance) for m in parse_names("建议关注紫光股份（买入）、Sugon (603019 CH, Buy)、锐捷网络（增持）", "x.md", 1)]
+[('紫光股份', None, 'recommended'), ('Sugon', '603019', 'recommended'), ('锐捷网络', None, 'beneficiary')]
 >>> parse_metrics("FY2026Q2资本开支315.01亿元，同比增长80.10%，显示强劲投入力度。")
 [MetricFact(name='资本开支', value=315.01, unit='亿元', period='FY2026Q2', yoy=80.1, qualifier='=')]
 """
@@ -34,6 +36,9 @@ SECTOR_LIST_HEADING = "重点受益行业与标的"
 _MARKERS = {"推荐": "recommended", "受益": "beneficiary"}
 _MARKER_TEXT = re.compile(r"(?:重点|强烈|均|建议|有望)?(推荐|受益)(?:标的)?")
 _PREFIX = re.compile(r"^(?:重点|建议)?(推荐|受益)(?:标的)?\s*:\s*")
+
+
+_LEAD_PHRASE = re.compile(r"^(建议关注|重点关注|推荐关注|重点推荐|强烈推荐|受益标的|相关标的|相关公司)\s*:?\s*")
 
 
 def _marker(content: str) -> str | None:
@@ -243,20 +248,27 @@ def parse_names(body: str, file: str, line: int) -> list[Mention]:
         if prefix:
             default = _MARKERS[prefix.group(1)]
             segment = segment[prefix.end():]
+        lead = _LEAD_PHRASE.match(segment)
+        if lead:  # 建议关注A、B: the phrase is no part of a name, its rating word is the default
+            from .formats.broker import phrase_stance
+
+            default, segment = phrase_stance(lead.group(1)), segment[lead.end():]
         pending: list[tuple[str, str | None]] = []
-        for raw in re.split(r"[、,]|以及|及", segment):
+        for raw in re.split(r"[、,](?![^()]*\))|以及|及", segment):  # not the comma of "(603019 CH, Buy)"
             item, marker, code = raw.strip(), None, None
             while True:  # peel trailing parentheticals: markers, codes, notes
                 m = re.search(r"\(([^()]*)\)\s*$", item)
                 if not m:
                     break
-                content = m.group(1).strip()
                 item = item[: m.start()].rstrip()
-                mk = _marker(content)
-                if mk:
-                    marker = mk
-                elif _CODE.fullmatch(content):
-                    code = content.upper()
+                for content in (x.strip() for x in m.group(1).split(",")):
+                    mk = _marker(content)
+                    if mk:
+                        marker = mk
+                    elif _CODE.fullmatch(content):
+                        code = content.upper()
+                    elif re.fullmatch(r"(?i)\d{6}\s+C[H12]", content):
+                        code = content[:6]
             m = re.match(r"^\(([^()]*)\)\s*", item)  # a leading code: (300308)中际旭创
             if m and _CODE.fullmatch(m.group(1).strip()):
                 code, item = code or m.group(1).strip().upper(), item[m.end():]

@@ -1,0 +1,67 @@
+"""How :func:`~supplychain.ingest.plan.plan_report` turns the companies a note names
+outside sub-sector lines (broker lists, English picks, rating tables, the fallback's
+sentences) into claims: which node each names, which sub-sectors its claim goes on, and
+the rule the plan prints beside it."""
+
+from __future__ import annotations
+
+from ..names import normalize
+from .parse import ParsedReport
+from .plan import Planner
+
+
+def rule_of(m, default: str) -> str:
+    """The rule that found a mention, with the rating word it rests on: ``rating table (买入)``."""
+    rule = m.rule or default
+    return f"{rule} ({m.rating})" if m.rating and m.rating not in rule else rule
+
+
+def gazetteer_mentions(p: Planner, report: ParsedReport) -> list:
+    """The companies the general fallback finds in the note's sentences (:mod:`.formats.gazetteer`)."""
+    from .formats import mention_key
+    from .formats.gazetteer import Gazetteer
+
+    gaz = Gazetteer.of(p.g, p.reference)
+    named = {k for m in report.mentions for k in mention_key(m.name, m.code)}
+    out = []
+    for line, sentence in report.sentences:
+        for m in gaz.mentions(sentence, line):
+            keys = mention_key(m.name, m.code)
+            if keys & named:
+                continue
+            named |= keys
+            out.append(m)
+    return out
+
+
+def company_of(p: Planner, m, file: str, line: int) -> str:
+    """The company a mention names. An English name with a code the reference knows is
+    planned under the reference's name, and kept as an alias when nothing else has it."""
+    name, alias = m.name, None
+    if m.code and name.isascii():
+        ref = p.reference.lookup(None, m.code)
+        if ref is not None and ref.name and normalize(ref.name) != normalize(name):
+            name, alias = ref.name, m.name
+    if name.isascii() and m.code and p.owner_of(m.code) and not p.owner_of(name):
+        alias = m.name
+    company = p.company(name, m.code, file, line)
+    if alias and not p.owner_of(alias) and not any(a.alias == alias for a in p.plan.aliases):
+        p.add_alias(company, alias)
+    return company
+
+
+def sectors_of(p: Planner, m, company: str, report: ParsedReport, driver: str) -> list[str]:
+    """The sub-sectors a mention's claim goes on: the one the note gives; else the company's
+    sub-sectors in the graph; else the note's industry; else "<driver>相关公司" (noted)."""
+    if m.sector:
+        return [p.sector(m.sector, report.file, m.line or 1)]
+    known = [e.target for e in p.g.out_edges(company) if e.type == "member_of"] if company in p.g.nodes else []
+    known += [k[2] for k in p.pending_claims if k[0] == "member_of" and k[1] == company and k[2] not in known]
+    if known:
+        return known
+    name = report.industry or f"{p.plan.names.get(driver, driver)}相关公司"
+    sector = p.sector(name, report.file, m.line or 1)
+    note = f"{p.plan.names.get(company, company)} goes in {p.plan.names.get(sector, name)}: the note names no sub-sector for it"
+    if note not in p.plan.notes:
+        p.plan.notes.append(note)
+    return [sector]
