@@ -228,6 +228,37 @@ def test_a_negative_call_is_listed_apart_from_the_exposed_names(graph_copy, caps
     code, out, _ = run(capsys, "-g", graph_copy, "exposure", DRIVER, "--format", "csv")
     row = next(x for x in out.splitlines() if x.split(",")[1] == sinnet)
     assert row.startswith(",") and row.endswith(",negative")
+    # and `changes` reports the fall from recommended to a negative call
+    code, out, _ = run(capsys, "-g", graph_copy, "changes", "--since", "2025-12-15", "--driver", DRIVER, "--format", "json")
+    downgrades = json.loads(out)["drivers"][0]["downgrades"]
+    assert [(c["id"], c["before"], c["after"]) for c in downgrades] == [
+        (g.resolve("浪潮信息").id, "listed", "neutral"), (sinnet, "recommended", "negative")]
+
+
+def test_prose_after_a_list_phrase_names_nobody():
+    from supplychain.ingest.formats import parse_note
+
+    report = parse_note("行业点评：算力景气延续\n2025年12月12日\n投资建议：建议投资者关注估值修复机会；重点推荐中际旭创、新易盛等龙头。\n",
+                        "n.txt", "n.txt")
+    assert [(m.name, m.stance) for m in report.mentions] == [("中际旭创", "recommended"), ("新易盛", "recommended")]
+
+
+def test_a_hand_adapted_english_line_in_the_family_format_keeps_names_whole():
+    """The issue's case: ``Sugon (603019 CH, Buy)`` pasted into a sub-sector bullet made a company "Buy)"."""
+    from supplychain.ingest.parse import parse_names
+
+    names = parse_names("Sugon (603019 CH, Buy), Range Intelligent Computing (300442 CH, Overweight); Inspur (000977 CH)", "x.md", 9)
+    assert [(m.name, m.code, m.stance) for m in names] == [
+        ("Sugon", "603019", "recommended"), ("Range Intelligent Computing", "300442", "recommended"), ("Inspur", "000977", "listed")]
+
+
+def test_a_broker_note_without_a_date_says_where_to_put_one(tmp_path, graph_copy, capsys):
+    note = tmp_path / "switches.md"
+    note.write_text("通信行业点评：AI交换机需求旺盛\n\n投资建议：建议关注紫光股份、锐捷网络。\n", encoding="utf-8")
+    code, out, err = run(capsys, "-g", graph_copy, "ingest", "--driver", DRIVER, note)
+    assert code == 1
+    assert err.strip() == (f"Error: {note}:1: no date: write it in the first lines (2025年12月18日, 2025-12-18 or "
+                           "December 18, 2025) or in the file name (…_20251218.md)")
 
 
 def test_the_bundled_exposure_is_unchanged(capsys):

@@ -127,8 +127,9 @@ def changes(
     out: list[DriverChanges] = []
     for d in chosen:
         dc = DriverChanges(d)
-        then = {r.id: r for r in exposure(g, d.id, depth=depth, as_of=before).results}
-        for r in exposure(g, d.id, depth=depth).results:
+        then_report, now_report = exposure(g, d.id, depth=depth, as_of=before), exposure(g, d.id, depth=depth)
+        then = {r.id: r for r in then_report.results + then_report.negative}  # a negative call is a downgrade too
+        for r in now_report.results + now_report.negative:
             old = then.get(r.id)
             if old is None:
                 dc.changes.append(Change("new", r.id, r.node.name, r.node.type, None, r.stance, r.sector,

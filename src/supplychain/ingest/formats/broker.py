@@ -26,7 +26,7 @@ SIGNALS = re.compile(r"投资要点|投资建议|风险提示|建议关注|重�
 
 PHRASES = sorted(
     "建议关注 重点关注 推荐关注 重点推荐 强烈推荐 谨慎推荐 维持推荐 受益标的 受益公司 相关标的 相关公司 标的公司 "
-    "推荐标的 关注标的 推荐 关注 受益于".split(),
+    "推荐标的 关注标的 推荐 受益于".split(),  # not a bare 关注: 建议投资者关注估值修复 names nobody
     key=len, reverse=True,
 )
 _PHRASE = re.compile(r"(" + "|".join(PHRASES) + r")(?:标的|公司|个股)?\s*(?:主要包括|包括|主要有|有|为|如)?\s*:?\s*")

@@ -4,6 +4,8 @@
 ('603019', '000938.SZ', '0700.HK', 'NVDA', None)
 >>> [(m.name, m.code, m.stance) for m in name_list("紫光股份（买入）、锐捷网络(301165)和菲菱科思等", "beneficiary", "q", 3, "r")]
 [('紫光股份', None, 'recommended'), ('锐捷网络', '301165', 'beneficiary'), ('菲菱科思', None, 'beneficiary')]
+>>> [m.name for m in name_list("估值修复机会", "beneficiary", "q", 3, "r")], looks_like_name("海外云厂商")
+([], False)
 >>> first_date(["通信行业点评", "2025年12月12日"], "x.md", "x.md")
 (datetime.date(2025, 12, 12), 2)
 """
@@ -91,7 +93,10 @@ def clean_code(text: str) -> str | None:
 
 
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·\-]{2,12}$")
-_NOT_NAME = re.compile(r"[的了在将有为是等]|公司$|行业|板块|龙头|产业链|厂商")
+_NOT_NAME = re.compile(
+    r"[的了在将有为是等把被]|公司$|行业|板块|龙头|产业链|厂商|机会|估值|需求|方向|环节|主线|个股|领域|产品|业务|市场|投资|配置|"
+    r"弹性|景气|标的|赛道|相关|受益|上游|下游|国产|海外|整体|核心"
+)
 
 
 def looks_like_name(text: str) -> bool:
