@@ -113,6 +113,20 @@ def test_each_format_finds_every_company_with_its_stance(bundled, name):
     assert all(c.rule for c in plan.claims)  # the plan says which rule made each claim
 
 
+ETFS = {  # ETF mentions with codes are ETFs in every format
+    "english_china_ai_infra.md": {("etf-516630", "beneficiary"), ("etf-515070", "beneficiary")},
+    "broker_servers_20251218.html": {("etf-515400", "beneficiary")},
+    "twins/industry_research_2025-12-05.md": {("etf-515400", "beneficiary"), ("etf-515070", "beneficiary")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ETFS))
+def test_etfs_with_codes_are_etfs_in_every_format(bundled, name):
+    _, plan = plan_of(bundled, NOTES / name)
+    assert {(c.key[1], c.claim.stance) for c in plan.claims if c.key[0] == "exposed_to"} == ETFS[name]
+    assert not [n for n in plan.nodes if n.node.type == "etf"]  # the graph's ETFs, found by code
+
+
 def test_the_rating_table_wins_over_the_list_and_the_plan_says_so(bundled):
     _, plan = plan_of(bundled, NOTES / "broker_switches_20251212.md")
     assert "紫光股份: the rating table's 买入 (recommended, line 19) wins over the list's beneficiary (line 10)" in plan.notes
@@ -135,9 +149,16 @@ def test_english_names_become_aliases_of_the_existing_node(bundled):
     assert [r.name for r in parse_report(NOTES / "english_china_ai_infra.md").risks] == ["Capex pause", "Export controls"]
 
 
-def test_a_traditional_note_gives_the_plan_of_its_simplified_twin(bundled):
-    simp_report, simp = plan_of(bundled, NOTES / "twins" / "industry_research_2025-12-05.md")
-    trad_report, trad = plan_of(bundled, NOTES / "twins" / "industry_research_2025-12-05_traditional.md")
+TWINS = [  # (simplified, traditional = OpenCC s2t of it, member_of claims, a quote in traditional script)
+    ("twins/industry_research_2025-12-05.md", "twins/industry_research_2025-12-05_traditional.md", 11, "銳捷網絡（推薦）"),
+    ("broker_switches_20251212.md", "twins/broker_switches_traditional_20251212.md", 6, "| 301165.SZ | 銳捷網絡 | 增持 | 增持 |"),
+]
+
+
+@pytest.mark.parametrize("simplified, traditional, n, quote", TWINS)
+def test_a_traditional_note_gives_the_plan_of_its_simplified_twin(bundled, simplified, traditional, n, quote):
+    simp_report, simp = plan_of(bundled, NOTES / simplified)
+    trad_report, trad = plan_of(bundled, NOTES / traditional)
 
     def shape(plan, report_id):
         claims = sorted((tuple(x.replace(report_id, "R") for x in c.key), c.claim.stance, c.new_edge) for c in plan.claims)
@@ -145,11 +166,11 @@ def test_a_traditional_note_gives_the_plan_of_its_simplified_twin(bundled):
         return claims, nodes, [(m.driver, m.metric.name, m.metric.yoy) for m in plan.metrics], len(plan.stance_changes)
 
     assert shape(trad, trad_report.id) == shape(simp, simp_report.id)
-    assert len([c for c in simp.claims if c.key[0] == "member_of"]) == 11  # 4 + 4 + 3 names
+    assert len([c for c in simp.claims if c.key[0] == "member_of"]) == n
     # quotes keep the note's own script
-    assert_quotes_in_note(trad, NOTES / "twins" / "industry_research_2025-12-05_traditional.md")
-    assert any("銳捷網絡（推薦）" in c.claim.quote for c in trad.claims)
-    assert "format family (a '重点受益行业与标的' list), read through OpenCC t2s" in trad.notes
+    assert_quotes_in_note(trad, NOTES / traditional)
+    assert any(quote in c.claim.quote for c in trad.claims)
+    assert any(note.endswith(", read through OpenCC t2s") for note in trad.notes)
 
 
 def make_pdf(markdown: str, out) -> None:

@@ -165,7 +165,8 @@ def etf_mentions(raw: str, line: int) -> list[EtfMention]:
     out = []
     for sentence in re.split(r"(?<=[。！？!?])|(?<=\.)\s", raw.strip()):
         folded = nfkc(sentence)
-        stance = rating_stance(next((w for w in ("推荐", "受益") if w in folded), None)) or "listed"
+        stance = rating_stance(next((w for w in ("推荐", "受益") if w in folded), None)) \
+            or ("beneficiary" if re.search(r"(?i)\bbenefit", folded) else "listed")
         for m in _ETF.finditer(folded):
             name = _ETF_LEAD.sub("", m.group(1)).strip()
             out.append(EtfMention(name, re.sub(r"\D", "", m.group(2)), stance, line, sentence.strip()))

@@ -37,7 +37,7 @@ PHRASES = {
 }
 _PHRASE = re.compile(r"(?i)\b(" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
 _RISKS = re.compile(r"(?i)^[#\s*]*(key risks|risks to our view|investment risks|risk factors|risks)\b[^:]*?(?::\s*(.*))?$")
-_CODE_IN = r"(?:\d{6}(?:\s*(?:CH|C1|C2|CN)|\.(?:SH|SZ|SS|BJ))?|\d{4,5}(?:\s*HK|\.HK)|[A-Z]{1,5}(?:\s+(?:US|UW|UN|UQ)|\.(?:O|N|OQ)))"
+_CODE_IN = r"(?:\d{6}(?:\s*(?:CH|C1|C2|CN)|\.(?:SH|SZ|SS|BJ))?|\d{1,5}(?:\s*HK|\.HK)|[A-Z]{1,5}(?:\s+(?:US|UW|UN|UQ)|\.(?:O|N|OQ)))"
 _NAMED = re.compile(
     r"(?P<name>[A-Z][\w&.'\-]*(?:\s+(?:[A-Z][\w&.'\-]*|&|of|de))*?)\s*"
     r"\((?P<inner>\s*(?P<code>" + _CODE_IN + r")\b[^()]*)\)"
@@ -98,8 +98,8 @@ def _names(sentence: str, default: str | None, line: int, sector: str | None) ->
     text = nfkc(sentence)
     for m in _NAMED.finditer(text):
         name = re.sub(r"^(?:The|And|Including|Such as|With)\s+", "", m.group("name")).strip()
-        if name.isupper() and len(name) <= 2:
-            continue
+        if (name.isupper() and len(name) <= 2) or re.search(r"\bETF$", name):
+            continue  # an ETF is read as an ETF (common.etf_mentions)
         ratings = find_ratings(m.group("inner"))
         if ratings:
             stance, rating = ratings[0][3], ratings[0][2]
