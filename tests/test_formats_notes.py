@@ -256,6 +256,12 @@ def test_a_negative_call_is_listed_apart_from_the_exposed_names(graph_copy, caps
         (g.resolve("浪潮信息").id, "listed", "neutral"), (sinnet, "recommended", "negative")]
 
 
+def test_the_fallback_makes_no_stance_of_a_passing_mention(bundled):
+    _, plan = plan_of(bundled, NOTES / "general_weekly_2025-12-20.txt")
+    assert "润泽科技 is named without a rating (line 8): no stance claim" in plan.notes
+    assert all(c.rule.startswith("gazetteer: a name in the graph (") for c in plan.claims if c.key[0] == "member_of")
+
+
 def test_prose_after_a_list_phrase_names_nobody():
     from supplychain.ingest.formats import parse_note
 

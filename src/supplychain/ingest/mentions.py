@@ -6,6 +6,7 @@ the rule the plan prints beside it."""
 from __future__ import annotations
 
 from ..names import normalize
+from .formats.gazetteer import RULE_GRAPH, RULE_REFERENCE
 from .parse import ParsedReport
 from .plan import Planner
 
@@ -65,3 +66,15 @@ def sectors_of(p: Planner, m, company: str, report: ParsedReport, driver: str) -
     if note not in p.plan.notes:
         p.plan.notes.append(note)
     return [sector]
+
+
+def unrated_mention(p: Planner, m, company: str) -> bool:
+    """A company the fallback found in a sentence with no rating word, that the graph
+    already places in a sub-sector: a passing mention is no stance (it would otherwise
+    turn a recommended name into a listed one), so the plan notes it and makes no claim."""
+    if m.rule not in (RULE_GRAPH, RULE_REFERENCE) or m.rating or company not in p.g.nodes:
+        return False
+    if not any(e.type == "member_of" for e in p.g.out_edges(company)):
+        return False
+    p.plan.notes.append(f"{p.plan.names.get(company, company)} is named without a rating (line {m.line}): no stance claim")
+    return True

@@ -749,7 +749,7 @@ def plan_report(
     def claim(quote: str, stance: str | None = None) -> Claim:
         return Claim(report=report.id, date=report.date, quote=quote, stance=stance)
 
-    from .mentions import company_of, gazetteer_mentions, rule_of, sectors_of
+    from .mentions import company_of, gazetteer_mentions, rule_of, sectors_of, unrated_mention
 
     family = report.format == "family"
 
@@ -770,6 +770,8 @@ def plan_report(
         mentions += gazetteer_mentions(p, report)
     for m in mentions:
         company = company_of(p, m, file, m.line or 1)
+        if unrated_mention(p, m, company):
+            continue
         for sector in sectors_of(p, m, company, report, d):
             if edge_key("drives", d, sector) not in p.edges and edge_key("drives", d, sector) not in p.pending_claims:
                 add("drives", d, sector, claim(m.quote), rule_of(m, "name list"), m.line)
