@@ -54,7 +54,6 @@ def reach_json(r) -> dict[str, Any]:
         "path": list(r.path),
         "evidence": [evidence(h) for h in r.hops],
         "explain": r.explain(),
-        "call": r.call,
     }
 
 
@@ -63,8 +62,8 @@ def exposure_json(report) -> dict[str, Any]:
         "driver": {"id": report.driver.id, "name": report.driver.name},
         "depth": report.depth,
         "as_of": report.as_of.isoformat() if report.as_of else None,
-        "results": [reach_json(r) for r in report.results],
-        "negative": [reach_json(r) for r in report.negative],
+        "results": [{**reach_json(r), "call": r.call} for r in report.results],
+        "negative": [{**reach_json(r), "call": r.call} for r in report.negative],
     }
 
 
