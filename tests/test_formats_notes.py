@@ -214,6 +214,16 @@ def test_a_pdf_without_text_is_one_clear_error(tmp_path, graph_copy, capsys):
     assert graph_copy.read_bytes() == before
 
 
+def test_an_html_page_in_gbk_is_read_in_its_declared_charset(bundled, tmp_path):
+    html = (NOTES / "broker_servers_20251218.html").read_text(encoding="utf-8").replace("utf-8", "gb2312")
+    page = tmp_path / "broker_servers_20251218.htm"
+    page.write_bytes(html.encode("gb18030"))
+    _, from_utf8 = plan_of(bundled, NOTES / "broker_servers_20251218.html")
+    _, from_gbk = plan_of(bundled, page)
+    claims = lambda plan: sorted((c.key, c.claim.stance, c.claim.quote) for c in plan.claims)  # noqa: E731
+    assert claims(from_gbk) == claims(from_utf8)
+
+
 def test_stdin_is_a_note(graph_copy, capsys, monkeypatch):
     data = (NOTES / "broker_optical_20251219.txt").read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))

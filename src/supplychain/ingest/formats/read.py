@@ -2,8 +2,8 @@
 HTML page, a PDF with a text layer, or standard input (``-``).
 
 The kind is told by the content, never by the file name: ``%PDF-`` at the start is a
-PDF; markup such as ``<html``, ``<body``, ``<p>``, ``<table`` is HTML; anything else is
-text. HTML becomes lines of text with each table row as ``| cell | cell |`` (so rating
+PDF; markup such as ``<html``, ``<body``, ``<p>``, ``<table`` is HTML (in UTF-8 or the
+charset its ``<meta>`` declares: GBK, Big5); anything else is UTF-8 text. HTML becomes lines of text with each table row as ``| cell | cell |`` (so rating
 tables read as in Markdown); a PDF becomes its pages' text with lines wrapped by the
 page width joined again (:func:`unwrap`).
 
@@ -39,13 +39,29 @@ def read_source(path: Path | str) -> tuple[str, str]:
     p = Path(path)
     if p.is_file():
         with open(p, "rb") as f:
-            head = f.read(5)
-        if head == b"%PDF-":
+            head = f.read(4096)
+        if head.startswith(b"%PDF-"):
             return pdf_text(p.read_bytes(), str(p)), "pdf"
+        declared = _CHARSET.search(head)
+        if declared and _HTML.match(head.decode("ascii", "ignore")):
+            return html_text(_declared(p.read_bytes(), declared.group(1).decode("ascii").lower(), str(p))), "html"
     text = read_note(p)
     if _HTML.match(text):
         return html_text(text), "html"
     return text, "text"
+
+
+_CHARSET = re.compile(rb"(?i)<meta[^>]*charset\s*=\s*[\"']?\s*(gb2312|gbk|gb18030|big5|utf-8)")
+
+
+def _declared(data: bytes, charset: str, file: str) -> str:
+    """An HTML page in the charset its ``<meta>`` declares (Chinese sites still serve GBK and Big5)."""
+    codec = {"gb2312": "gb18030", "gbk": "gb18030"}.get(charset, charset)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FileFormatError(file, line, f"not valid {charset} text, though the page declares it") from None
 
 
 def _decoded(data: bytes, file: str) -> tuple[str, str]:
