@@ -99,3 +99,10 @@ def test_a_traditional_risk_section_is_a_risk_section():
         ("紫光股份", "投資建議：建議關注紫光股份、銳捷網絡。"), ("锐捷网络", "投資建議：建議關注紫光股份、銳捷網絡。")]
     assert [r.name for r in report.risks] == ["AI需求不及预期", "行业竞争加剧"]
     assert report.risks[0].quote == "風險提示：AI需求不及預期；行業競爭加劇。"
+
+
+def test_english_risk_labels_but_not_prose_about_risks():
+    report = parse_note("# China AI servers\nDecember 12, 2025\nRisks to the AI trade are rising, but we like Sugon (603019 CH, Buy).\n"
+                        "Risks to our view: slower capex; export controls.\n", "n.md", "n.md")
+    assert [(m.name, m.stance) for m in report.mentions] == [("Sugon", "recommended")]
+    assert [r.name for r in report.risks] == ["slower capex", "export controls"]

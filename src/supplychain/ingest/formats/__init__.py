@@ -72,6 +72,11 @@ def parse_note(text: str, file: str, filename: str | None = None) -> ParsedRepor
 
 
 def mention_key(name: str, code: str | None) -> set[str]:
+    """The keys one company is known by in a note: its normalised name and its bare code.
+
+    >>> sorted(mention_key("紫光股份", "000938.SZ"))
+    ['000938', '紫光股份']
+    """
     keys = {normalize(name)} if name else set()
     if code:
         keys.add(re.sub(r"\D", "", code) or normalize(code))
@@ -87,7 +92,7 @@ def _apply_tables(report: ParsedReport, rows: list[Mention]) -> None:
             by_key.setdefault(k, row)
     used: set[int] = set()
 
-    def override(m: Mention, line: int) -> Mention:
+    def override(m: Mention, line: int) -> Mention:  # line: where the list names m
         row = next((by_key[k] for k in mention_key(m.name, m.code) if k in by_key), None)
         if row is None:
             return m

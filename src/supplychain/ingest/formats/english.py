@@ -36,7 +36,10 @@ PHRASES = {
     "names to watch": "listed", "other names": "listed", "we avoid": "negative", "avoid": "negative",
 }
 _PHRASE = re.compile(r"(?i)\b(" + "|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)) + r")\b")
-_RISKS = re.compile(r"(?i)^[#\s*]*(key risks|risks to our view|investment risks|risk factors|risks)\b[^:]*?(?::\s*(.*))?$")
+_RISKS = re.compile(
+    r"(?i)^[#\s*]*(key risks|investment risks|risk factors|risks)(?:\s+to\s+[\w\s']{1,30}?)?\s*\**\s*(?::\s*(.*))?$"
+)
+"""A risk heading or label (``## Key risks``, ``Risks to our view:``, ``Key risks: A; B``), not prose that starts with "Risks"."""
 _CODE_IN = r"(?:\d{6}(?:\s*(?:CH|C1|C2|CN)|\.(?:SH|SZ|SS|BJ))?|\d{1,5}(?:\s*HK|\.HK)|[A-Z]{1,5}(?:\s+(?:US|UW|UN|UQ)|\.(?:O|N|OQ)))"
 _NAMED = re.compile(
     r"(?P<name>[A-Z][\w&.'\-]*(?:\s+(?:[A-Z][\w&.'\-]*|&|of|de))*?)\s*"
