@@ -76,6 +76,8 @@ class Gazetteer:
             return []
         text = _key(to_simplified(sentence))
         hits = []
+        # every match with iter(), the longest chosen below (iter_long is reported to miss
+        # matches: WojciechMula/pyahocorasick#189)
         for end, (key, name, code, in_graph) in self.automaton.iter(text):
             start = end - len(key) + 1
             if key.isascii() and ((start > 0 and text[start - 1].isalnum()) or (end + 1 < len(text) and text[end + 1].isalnum())):
