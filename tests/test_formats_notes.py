@@ -303,3 +303,33 @@ def test_the_bundled_exposure_is_unchanged(capsys):
     data = json.loads(out)
     assert len(data["results"]) == 44 + 6 - 1 or len(data["results"]) > 40
     assert data["negative"] == [] and {r["call"] for r in data["results"]} == {"exposed"}
+
+
+def reference_with_extra_rows(tmp_path):
+    """The curated tickers.csv plus real rows of the A-share master for the names it lacks
+    (tests/fixtures/notes/reference_extra.csv), as `--reference` would load a fuller list."""
+    extra = (NOTES / "reference_extra.csv").read_text(encoding="utf-8").split("\n", 1)[1]
+    path = tmp_path / "reference.csv"
+    path.write_text(open("data/reference/tickers.csv", encoding="utf-8-sig").read().rstrip("\n") + "\n" + extra,
+                    encoding="utf-8")
+    return path
+
+
+def test_every_fixture_note_ingests_validates_and_is_idempotent(graph_copy, capsys, tmp_path):
+    """Notes in every format, one after the other: one node per company whatever the
+    language (with a reference that knows the codes the notes use), a valid graph, and a
+    second ingest that changes nothing."""
+    notes = [NOTES / n for n in sorted(CASES)] + [NOTES / "twins" / "industry_research_2025-12-05.md"]
+    ref = reference_with_extra_rows(tmp_path)
+    code, out, err = run(capsys, "-g", graph_copy, "ingest", "--driver", DRIVER, "--reference", ref, *notes)
+    assert code == 0, err
+    assert f"wrote {graph_copy}: {len(notes)} of {len(notes)} notes changed it" in out
+    code, out, err = run(capsys, "-g", graph_copy, "validate")
+    assert code == 0, err
+    g = load_graph(graph_copy)
+    for ticker in ("603019.SH", "601138.SH", "300442.SZ", "000977.SZ"):  # one node each, whatever the note's language
+        assert len(g.matches(ticker)) == 1, ticker
+    before = graph_copy.read_bytes()
+    assert g.resolve("Sugon").name == "中科曙光" and g.resolve("Foxconn Industrial Internet").name == "工业富联"
+    code, out, err = run(capsys, "-g", graph_copy, "ingest", "--driver", DRIVER, "--reference", ref, *notes)
+    assert code == 0 and out.strip().endswith("unchanged: nothing new") and graph_copy.read_bytes() == before
