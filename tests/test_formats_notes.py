@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import FIXTURES, run
-from supplychain.graph import Graph, load_graph
+from supplychain.graph import load_graph
 from supplychain.ingest.formats.read import read_source
 from supplychain.ingest.parse import parse_report
 from supplychain.ingest.plan import Reference, default_reference, plan_report
@@ -222,6 +222,13 @@ def test_an_html_page_in_gbk_is_read_in_its_declared_charset(bundled, tmp_path):
     _, from_gbk = plan_of(bundled, page)
     claims = lambda plan: sorted((c.key, c.claim.stance, c.claim.quote) for c in plan.claims)  # noqa: E731
     assert claims(from_gbk) == claims(from_utf8)
+
+
+def test_a_broken_pdf_is_one_clear_error(tmp_path, graph_copy, capsys):
+    bad = tmp_path / "broken_20251212.pdf"
+    bad.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    code, out, err = run(capsys, "-g", graph_copy, "ingest", "--driver", DRIVER, bad)
+    assert code == 1 and err.startswith(f"Error: {bad}: cannot read this PDF (") and "Traceback" not in err
 
 
 def test_stdin_is_a_note(graph_copy, capsys, monkeypatch):

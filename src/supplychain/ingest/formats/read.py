@@ -151,13 +151,13 @@ def pdf_text(data: bytes, file: str) -> str:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as e:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:  # malformed files raise any of these
         raise FileFormatError(file, 0, f"cannot read this PDF ({e}); export the note as text or Markdown") from None
     text = "\n".join(unwrap(p.splitlines()) for p in pages)
     if not text.strip():
