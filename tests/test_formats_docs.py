@@ -31,7 +31,7 @@ def test_every_format_is_documented():
         assert re.search(rf"^\| `{fmt}` \|", table, re.M), fmt
 
 
-@pytest.mark.parametrize("note", ["broker_switches_20251212.md", "english_china_ai_infra.md",
+@pytest.mark.parametrize("note", ["broker_switches_20251212.md", "broker_servers_20251218.html", "english_china_ai_infra.md",
                                   "general_weekly_2025-12-20.txt"])
 def test_the_documented_plans_are_real(note, tmp_path, capsys, monkeypatch):
     """The docs show each example as run from a folder holding graph.yaml and notes/."""

@@ -37,17 +37,17 @@ def gazetteer_mentions(p: Planner, report: ParsedReport) -> list:
 
 def company_of(p: Planner, m, file: str, line: int) -> str:
     """The company a mention names. An English name with a code the reference knows is
-    planned under the reference's name, and kept as an alias when nothing else has it."""
-    name, alias = m.name, None
+    planned under the reference's name; a name that found its company only through the
+    code (Sugon (603019 CH), or 中科曙光 for a node first named Sugon) becomes an alias."""
+    name = m.name
     if m.code and name.isascii():
         ref = p.reference.lookup(None, m.code)
         if ref is not None and ref.name and normalize(ref.name) != normalize(name):
-            name, alias = ref.name, m.name
-    if name.isascii() and m.code and p.owner_of(m.code) and not p.owner_of(name):
-        alias = m.name
+            name = ref.name
     company = p.company(name, m.code, file, line)
-    if alias and not p.owner_of(alias) and not any(a.alias == alias for a in p.plan.aliases):
-        p.add_alias(company, alias)
+    for text in dict.fromkeys((m.name, name)):
+        if not p.owner_of(text) and not any(a.alias == text for a in p.plan.aliases):
+            p.add_alias(company, text)
     return company
 
 
