@@ -220,13 +220,14 @@ def cmd_exposure(args) -> int:
     if args.format == "json":
         _emit(render.to_json(render.exposure_json(report)))
         return 0
-    headers = ("rank", "id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "report", "date", "quote")
+    headers = ("rank", "id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "report", "date", "quote",
+               "call")
     rows = []
-    for i, r in enumerate(report.results, 1):
+    for i, r in [*enumerate(report.results, 1), *(("", r) for r in report.negative)]:
         last = r.hops[-1].claim
         rows.append(
             (i, r.id, r.node.name, r.node.name_en, getattr(r.node, "ticker", None), r.node.type, f"{r.score:.4f}",
-             r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote)
+             r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote, r.call)
         )
     if args.format == "csv":
         _emit(render.to_csv(headers, rows))
@@ -240,7 +241,7 @@ def cmd_exposure(args) -> int:
         if report.as_of is None or m.source.date <= report.as_of
     ]
     if not report.results:
-        _emit("\n".join(lines + ["(no exposed names)"]))
+        _emit("\n".join(lines + ["(no exposed names)"] + _negative_calls(g, report)))
         return 0
     trows = [
         (i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", r.node.type, render.stance_label(r.stance),
@@ -258,8 +259,25 @@ def cmd_exposure(args) -> int:
         for h in hops:
             c = h.claim
             lines.append(f"      {h.edge.type}: {c.report} ({c.date}) “{c.quote}”")
-    _emit("\n".join(lines))
+    _emit("\n".join(lines + _negative_calls(g, report)))
     return 0
+
+
+def _negative_calls(g, report) -> list[str]:
+    """The names with a negative call (减持, Sell…), listed apart: they are not exposed names."""
+    from . import render
+
+    if not report.negative:
+        return []
+    n = len(report.negative)
+    lines = [f"Negative calls (rated 减持/卖出/Underweight/Sell; shorts, not ranked as exposed): {n} name{'' if n == 1 else 's'}"]
+    for r in report.negative:
+        c = r.hops[-1].claim
+        sector = f" in {g.nodes[r.sector].name}" if r.sector else ""
+        lines.append(f"  {r.node.name}  {r.node.name_en or ''}  {getattr(r.node, 'ticker', None) or ''}  "
+                     f"{render.stance_label(r.stance)}{sector}".replace("    ", "  "))
+        lines.append(f"      {r.hops[-1].edge.type}: {c.report} ({c.date}) “{c.quote}”")
+    return lines
 
 
 def cmd_drivers(args) -> int:
@@ -348,7 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=_depth, default=4, help="longest path in hops (default 4)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE (YYYY-MM-DD)")
     p.add_argument("--sector", action="append", metavar="SECTOR", help="only names reached through this sector (repeatable)")
-    p.add_argument("--stance", action="append", choices=("recommended", "beneficiary", "listed"), help="only this stance (repeatable)")
+    p.add_argument("--stance", action="append", choices=("recommended", "beneficiary", "listed", "neutral", "negative"),
+                   help="only this stance (repeatable)")
     p.add_argument("--type", action="append", choices=("company", "etf"), help="only this node type (repeatable)")
     p.add_argument("--top", type=_positive, metavar="N", help="the best N results")
     p.add_argument("--explain", action="store_true", help="show how each score is made and the evidence of every hop")

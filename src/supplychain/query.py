@@ -28,7 +28,7 @@ from typing import Iterable
 
 from .errors import NoPath, SupplyChainError
 from .graph import Graph
-from .schema import EDGE_RULES, EXPOSED_TYPES, STANCE_WEIGHT, STANCES, Claim, Edge, current_claim
+from .schema import EDGE_RULES, EXPOSED_TYPES, STANCE_CALL, STANCE_WEIGHT, STANCES, Claim, Edge, current_claim
 
 EXPOSURE_SOURCES = ("driver", "sector", "company")
 """Node types an exposure query may start from."""
@@ -64,6 +64,11 @@ class Reach:
     def id(self) -> str:
         return self.node.id
 
+    @property
+    def call(self) -> str:
+        """``exposed``, ``neutral`` or ``negative`` (:data:`~supplychain.schema.STANCE_CALL`)."""
+        return STANCE_CALL[self.stance]
+
     def explain(self) -> str:
         """The score as a product of its hop weights, e.g. ``drives 0.9 × member_of 1 × recommended 1 = 0.9``."""
         parts = []
@@ -78,12 +83,17 @@ class Reach:
 
 @dataclass
 class ExposureReport:
-    """What :func:`exposure` returns: the driver and its exposed names, best first."""
+    """What :func:`exposure` returns: the driver and its exposed names, best first.
+
+    ``negative`` holds the names whose current stance is a negative call (减持, Sell…):
+    they are reached by the driver but are shorts, so they are never among ``results``.
+    """
 
     driver: object
     results: list[Reach] = field(default_factory=list)
     depth: int = 4
     as_of: dt.date | None = None
+    negative: list[Reach] = field(default_factory=list)
 
 
 def best_paths(adjacency, origin: str, depth: int) -> dict[str, tuple[float, tuple[tuple[str, str, float, object], ...]]]:
@@ -179,6 +189,8 @@ def exposure(
         Keep the best ``top`` results.
 
     Results are ordered by score, then stance (recommended first), then sector, then id.
+    Names whose current stance is ``negative`` are left out of the ranking and returned
+    apart in ``negative`` (same order; ``top`` does not cut them).
     """
     if depth < 1:
         raise SupplyChainError(f"depth must be at least 1 (got {depth})")
@@ -212,14 +224,17 @@ def exposure(
         score = round(score, 6)
         found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), score, path, steps, stance, sector))
     found.sort(key=lambda f: f[0])
+    shorts = [f for f in found if STANCE_CALL[f[4]] == "negative"]
+    found = [f for f in found if STANCE_CALL[f[4]] != "negative"]
     if top is not None:
         found = found[:top]
     nodes = g.nodes
-    results = [
-        Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector)
-        for key, score, path, steps, stance, sector in found
-    ]
-    return ExposureReport(origin, results, depth, as_of)
+
+    def reach(f) -> Reach:
+        key, score, path, steps, stance, sector = f
+        return Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector)
+
+    return ExposureReport(origin, [reach(f) for f in found], depth, as_of, [reach(f) for f in shorts])
 
 
 def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = None) -> list[Reach]:

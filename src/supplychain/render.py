@@ -63,7 +63,8 @@ def exposure_json(report) -> dict[str, Any]:
         "driver": {"id": report.driver.id, "name": report.driver.name},
         "depth": report.depth,
         "as_of": report.as_of.isoformat() if report.as_of else None,
-        "results": [reach_json(r) for r in report.results],
+        "results": [{**reach_json(r), "call": r.call} for r in report.results],
+        "negative": [{**reach_json(r), "call": r.call} for r in report.negative],
     }
 
 

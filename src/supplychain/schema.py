@@ -23,13 +23,39 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 NODE_TYPES: tuple[str, ...] = ("driver", "sector", "company", "etf", "risk", "report")
 """Node types in their canonical order (the order of ``data/graph.yaml``)."""
 
-STANCES: tuple[str, ...] = ("recommended", "beneficiary", "listed")
-"""Stances from strongest to weakest: 推荐, 受益, named with no marker."""
+STANCES: tuple[str, ...] = ("recommended", "beneficiary", "listed", "neutral", "negative")
+"""Stances from strongest to weakest: 推荐, 受益, named with no marker, a neutral rating
+(中性/Hold), a negative call (减持/卖出/Underweight/Sell). New stances are appended, never
+inserted: the cache stores a stance as its index in this tuple."""
 
-STANCE_LABELS = {"recommended": "推荐", "beneficiary": "受益", "listed": "提及"}
+STANCE_LABELS = {"recommended": "推荐", "beneficiary": "受益", "listed": "提及", "neutral": "中性", "negative": "减持"}
 
-STANCE_WEIGHT: dict[str, float] = {"recommended": 1.0, "beneficiary": 0.8, "listed": 0.6}
+STANCE_WEIGHT: dict[str, float] = {"recommended": 1.0, "beneficiary": 0.8, "listed": 0.6, "neutral": 0.5, "negative": 0.5}
 """Factor a stance applies to the hop it is on (see the README, "The exposure score")."""
+
+STANCE_CALL: dict[str | None, str] = {
+    "recommended": "exposed", "beneficiary": "exposed", "listed": "exposed", None: "exposed",
+    "neutral": "neutral", "negative": "negative",
+}
+"""What a result's stance says about it in ``exposure``: a ``negative`` call (a short) is
+never ranked among the exposed names; it is listed apart (README, "The exposure score")."""
+
+RATINGS: dict[str, str] = {
+    # recommended
+    "买入": "recommended", "强烈推荐": "recommended", "推荐": "recommended", "强推": "recommended",
+    "buy": "recommended", "strong buy": "recommended", "overweight": "recommended", "outperform": "recommended",
+    # beneficiary
+    "增持": "beneficiary", "谨慎推荐": "beneficiary", "审慎增持": "beneficiary", "受益": "beneficiary",
+    "受惠": "beneficiary", "关注": "beneficiary", "accumulate": "beneficiary",
+    # neutral
+    "中性": "neutral", "持有": "neutral", "neutral": "neutral", "hold": "neutral", "equal-weight": "neutral",
+    "equal weight": "neutral", "market perform": "neutral", "market-perform": "neutral", "in-line": "neutral",
+    # negative
+    "减持": "negative", "卖出": "negative", "回避": "negative", "underweight": "negative", "sell": "negative",
+    "underperform": "negative", "reduce": "negative",
+}
+"""Rating words (English ones lower-case) → stance: the one table every note format reads
+(docs/ingest.md, "Ratings"; a test keeps the two equal)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +125,7 @@ class Evidence(_Model):
 class Claim(Evidence):
     """One report's statement supporting an edge, with the author's stance if any."""
 
-    stance: Literal["recommended", "beneficiary", "listed"] | None = None
+    stance: Literal["recommended", "beneficiary", "listed", "neutral", "negative"] | None = None
 
 
 class Metric(_Model):
@@ -209,6 +235,7 @@ class GraphData(_Model):
 
 
 assert set(EDGE_TYPES) == set(Edge.model_fields["type"].annotation.__args__), "edge table and model disagree"
+assert set(STANCES) == set(Claim.model_fields["stance"].annotation.__args__[0].__args__), "stances and model disagree"
 
 
 def hop_weight(rule: EdgeRule, claim: Claim | None) -> float:

@@ -14,6 +14,8 @@ The group rule: a marker applies to every name before it back to the previous ma
 [('A', 'recommended'), ('B', 'recommended'), ('C', 'beneficiary'), ('D', 'beneficiary')]
 >>> [(m.name, m.code, m.stance) for m in parse_names("推荐:中际旭创(300308)、新易盛;受益:永鼎股份", "x.md", 1)]
 [('中际旭创', '300308', 'recommended'), ('新易盛', None, 'recommended'), ('永鼎股份', None, 'beneficiary')]
+>>> [(m.name, m.code, m.stance) for m in parse_names("建议关注紫光股份（买入）、Sugon (603019 CH, Buy)、锐捷网络（增持）", "x.md", 1)]
+[('紫光股份', None, 'recommended'), ('Sugon', '603019', 'recommended'), ('锐捷网络', None, 'beneficiary')]
 >>> parse_metrics("FY2026Q2资本开支315.01亿元，同比增长80.10%，显示强劲投入力度。")
 [MetricFact(name='资本开支', value=315.01, unit='亿元', period='FY2026Q2', yoy=80.1, qualifier='=')]
 """
@@ -34,6 +36,20 @@ SECTOR_LIST_HEADING = "重点受益行业与标的"
 _MARKERS = {"推荐": "recommended", "受益": "beneficiary"}
 _MARKER_TEXT = re.compile(r"(?:重点|强烈|均|建议|有望)?(推荐|受益)(?:标的)?")
 _PREFIX = re.compile(r"^(?:重点|建议)?(推荐|受益)(?:标的)?\s*:\s*")
+
+
+_LEAD_PHRASE = re.compile(r"^(建议关注|重点关注|推荐关注|重点推荐|强烈推荐|受益标的|相关标的|相关公司)\s*:?\s*")
+
+
+def _marker(content: str) -> str | None:
+    """The stance a parenthesised marker gives: （推荐）, （受益）, and any rating word of
+    :data:`~supplychain.schema.RATINGS` (（买入）, （增持）, (Buy)…)."""
+    mk = _MARKER_TEXT.fullmatch(content)
+    if mk:
+        return _MARKERS[mk.group(1)]
+    from .formats.ratings import rating_stance
+
+    return rating_stance(content)
 _CODE = re.compile(r"(?i)(?:[0-9]{4,6}(?:\.(?:sh|sz|bj|hk|ss))?|(?:sh|sz|bj|hk)[0-9]{4,6}|[a-z]{1,5}(?:\.[a-z]{1,2})?)")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.、)]\s*(\S.*)$")
@@ -45,11 +61,22 @@ _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[\sT])")
 
 @dataclass(frozen=True)
 class Mention:
-    """A name in a sub-sector line: the name, a listing code if one followed it, its stance."""
+    """A company named by a note: the name, a listing code if one followed it, its stance.
+
+    In a sub-sector line the line is the quote; a name found elsewhere (a broker's
+    "建议关注…", an English "Top picks:", a rating-table row, a sentence the fallback
+    read) carries its own ``quote``, ``line``, the ``rule`` that found it, the rating
+    word it rests on and, when the note gives one, its ``sector``.
+    """
 
     name: str
     code: str | None
     stance: str
+    quote: str | None = None
+    line: int | None = None
+    rule: str | None = None
+    rating: str | None = None
+    sector: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +142,15 @@ class ParsedReport:
     etfs: list[EtfMention] = field(default_factory=list)
     risks: list[RiskLine] = field(default_factory=list)
     facts: list[KeyFact] = field(default_factory=list)
+    format: str = "family"
+    mentions: list[Mention] = field(default_factory=list)
+    """Companies named outside sub-sector lines (other formats, rating tables)."""
+    sentences: list[tuple[int, str]] = field(default_factory=list)
+    """(line, sentence) for the general fallback: names are found in them when planning."""
+    notes: list[str] = field(default_factory=list)
+    """What the parser decided that the plan should say (format, table overrides)."""
+    industry: str | None = None
+    """The industry the note is about (通信 for 通信行业点评): the sub-sector of names it gives none."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -212,20 +248,27 @@ def parse_names(body: str, file: str, line: int) -> list[Mention]:
         if prefix:
             default = _MARKERS[prefix.group(1)]
             segment = segment[prefix.end():]
+        lead = _LEAD_PHRASE.match(segment)
+        if lead:  # 建议关注A、B: the phrase is no part of a name, its rating word is the default
+            from .formats.broker import phrase_stance
+
+            default, segment = phrase_stance(lead.group(1)), segment[lead.end():]
         pending: list[tuple[str, str | None]] = []
-        for raw in re.split(r"[、,]|以及|及", segment):
+        for raw in re.split(r"[、,](?![^()]*\))|以及|及", segment):  # not the comma of "(603019 CH, Buy)"
             item, marker, code = raw.strip(), None, None
             while True:  # peel trailing parentheticals: markers, codes, notes
                 m = re.search(r"\(([^()]*)\)\s*$", item)
                 if not m:
                     break
-                content = m.group(1).strip()
                 item = item[: m.start()].rstrip()
-                mk = _MARKER_TEXT.fullmatch(content)
-                if mk:
-                    marker = _MARKERS[mk.group(1)]
-                elif _CODE.fullmatch(content):
-                    code = content.upper()
+                for content in (x.strip() for x in m.group(1).split(",")):
+                    mk = _marker(content)
+                    if mk:
+                        marker = mk
+                    elif _CODE.fullmatch(content):
+                        code = content.upper()
+                    elif re.fullmatch(r"(?i)\d{6}\s+C[H12]", content):
+                        code = content[:6]
             m = re.match(r"^\(([^()]*)\)\s*", item)  # a leading code: (300308)中际旭创
             if m and _CODE.fullmatch(m.group(1).strip()):
                 code, item = code or m.group(1).strip().upper(), item[m.end():]
@@ -394,9 +437,22 @@ def read_note(path: Path | str) -> str:
 
 
 def parse_report(path: Path | str, file: str | None = None) -> ParsedReport:
-    """Parse the note at ``path`` (named ``file`` in messages and in the report node)."""
-    file = file or str(path)
-    return parse_text(read_note(path), file, Path(path).name)
+    """Parse the note at ``path`` (named ``file`` in messages and in the report node).
+
+    ``path`` may be a Markdown or text file, an HTML page, a text PDF, or ``-`` for
+    standard input; the format is recognised from the structure
+    (:func:`supplychain.ingest.formats.parse_note`).
+    """
+    from .formats import parse_note
+    from .formats.read import STDIN, read_source
+
+    text, _kind = read_source(path)
+    if str(path) == STDIN:
+        report = parse_note(text, file or "<stdin>", "stdin")
+        slug = slugify(report.title) if report.title.isascii() else ""
+        report.id = f"note-{report.date.isoformat()}-{slug[:60].strip('-') or short_hash(report.title)}"
+        return report
+    return parse_note(text, file or str(path), Path(path).name)
 
 
 def parse_text(text: str, file: str, filename: str | None = None) -> ParsedReport:

@@ -72,6 +72,8 @@ class NewClaim:
     claim: Claim
     new_edge: bool
     previous: Claim | None = None
+    rule: str = ""
+    """Which rule of which note format produced the claim (printed by the plan)."""
 
     @property
     def backfill(self) -> bool:
@@ -156,7 +158,8 @@ class Plan:
             t, s, d = c.key
             stance = f" [{c.claim.stance}]" if c.claim.stance else ""
             what = "new edge " if c.new_edge else "new claim"
-            lines.append(f"  {what}     {t} {self._name(s)} → {self._name(d)}{stance}")
+            rule = f" — {c.rule}" if c.rule else ""
+            lines.append(f"  {what}     {t} {self._name(s)} → {self._name(d)}{stance}{rule}")
         for c in self.stance_changes:
             t, s, d = c.key
             p = c.previous
@@ -436,22 +439,49 @@ def plan_report(
     def claim(quote: str, stance: str | None = None) -> Claim:
         return Claim(report=report.id, date=report.date, quote=quote, stance=stance)
 
+    from .mentions import company_of, gazetteer_mentions, rule_of, sectors_of, unrated_mention
+
+    family = report.format == "family"
+
+    def add(type_: str, source: str, target: str, c: Claim, rule: str, line: int | None) -> None:
+        nc = p.add_claim(type_, source, target, c)
+        if nc is not None and not family:
+            nc.rule = f"{rule}, line {line}" if line else rule
+
+    plan.notes += report.notes
     for s in report.sectors:
         sector = p.sector(s.name, file, s.line)
-        p.add_claim("drives", d, sector, claim(s.quote))
+        add("drives", d, sector, claim(s.quote), "sub-sector line", s.line)
         for m in s.mentions:
-            company = p.company(m.name, m.code, file, s.line)
-            p.add_claim("member_of", company, sector, claim(s.quote, m.stance))
+            company = company_of(p, m, file, m.line or s.line)
+            add("member_of", company, sector, claim(m.quote or s.quote, m.stance), rule_of(m, "sub-sector line"), m.line or s.line)
+    mentions = list(report.mentions)
+    if report.sentences:
+        mentions += gazetteer_mentions(p, report)
+    for m in mentions:
+        company = company_of(p, m, file, m.line or 1)
+        if unrated_mention(p, m, company):
+            continue
+        for sector in sectors_of(p, m, company, report, d):
+            if edge_key("drives", d, sector) not in p.edges and edge_key("drives", d, sector) not in p.pending_claims:
+                add("drives", d, sector, claim(m.quote), rule_of(m, "name list"), m.line)
+            add("member_of", company, sector, claim(m.quote, m.stance), rule_of(m, "name list"), m.line)
     for e in report.etfs:
         etf = p.etf(e.name, e.code, file, e.line)
-        p.add_claim("exposed_to", etf, d, claim(e.quote, e.stance))
+        add("exposed_to", etf, d, claim(e.quote, e.stance), "ETF with its code", e.line)
     for r in report.risks:
         risk, new = p.risk(r.name, file, r.line)
         targets = [] if new else [x for x in g.out_edges(risk) if x.type == "threatens" and any(c.report == report.id for c in x.claims)]
         if not targets:
-            p.add_claim("threatens", risk, d, claim(r.quote))
+            add("threatens", risk, d, claim(r.quote), "risk section", r.line)
         for x in targets:
-            p.add_claim("threatens", risk, x.target, claim(r.quote))
+            add("threatens", risk, x.target, claim(r.quote), "risk section", r.line)
+    if not (report.sectors or mentions or report.etfs or report.risks or report.facts):
+        raise FileFormatError(
+            file, 1,
+            f"nothing could be read from this note (format {report.format}): no company the graph or the reference "
+            "knows, no rating table, risk section, ETF with a code or key fact",
+        )
     for fact in report.facts:
         for m in fact.metrics:
             metric = Metric(
@@ -460,3 +490,4 @@ def plan_report(
             )
             p.add_metric(d, metric)
     return plan
+
