@@ -40,7 +40,8 @@ def test_the_documented_plans_are_real(note, tmp_path, capsys, monkeypatch):
     shutil.copy(ROOT / "data" / "graph.yaml", tmp_path / "graph.yaml")
     shutil.copytree(ROOT / "tests" / "fixtures" / "notes", tmp_path / "notes")
     (tmp_path / "data" / "reference").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "reference" / "tickers.csv", tmp_path / "data" / "reference" / "tickers.csv")
+    for name in ("tickers.csv", "a_shares.csv"):
+        shutil.copy(ROOT / "data" / "reference" / name, tmp_path / "data" / "reference" / name)
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "-g", "graph.yaml", "ingest", "--dry-run", "--driver", "阿里云资本开支", f"notes/{note}")
     assert code == 0, err

@@ -62,6 +62,20 @@ def read_text(path: Path | str, *, limit: int | None = None, what: str = "file")
     """The file's text, or a one-line error for a missing, binary, non-UTF-8, non-regular
     or (with ``limit``, in bytes) oversized file. At most ``limit + 1`` bytes are read."""
     path = Path(path)
+    raw = read_bytes(path, limit=limit, what=what)
+    if b"\x00" in raw[:8192]:
+        raise FileFormatError(str(path), 1, "binary file, expected UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise FileFormatError(str(path), line, "not valid UTF-8 text; save the file as UTF-8") from None
+
+
+def read_bytes(path: Path | str, *, limit: int | None = None, what: str = "file") -> bytes:
+    """The bytes of a regular file, or a one-line error for a missing, non-regular or
+    (with ``limit``, in bytes) oversized one. At most ``limit + 1`` bytes are read."""
+    path = Path(path)
     try:
         fd = _open_regular(path)
     except FileNotFoundError:
@@ -80,13 +94,7 @@ def read_text(path: Path | str, *, limit: int | None = None, what: str = "file")
             raise FileFormatError(str(path), 0, f"cannot read: {e.strerror or e}") from None
     if limit is not None and len(raw) > limit:  # grew while read
         raise FileFormatError(str(path), 0, f"{what} is over the {_mb(limit)} limit; split it")
-    if b"\x00" in raw[:8192]:
-        raise FileFormatError(str(path), 1, "binary file, expected UTF-8 text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise FileFormatError(str(path), line, "not valid UTF-8 text; save the file as UTF-8") from None
+    return raw
 
 
 def _mb(n: int) -> str:

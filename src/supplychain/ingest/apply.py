@@ -174,6 +174,12 @@ def distinct_report(g, report) -> None:
     from .plan import report_file_label
 
     label = report_file_label(report.file)
+    types = g.node_types
+    if types.get(report.id) != "report":  # recorded before under another id (an older id scheme)?
+        earlier = next((i for i, t in types.items() if t == "report" and g.nodes[i].file == label), None)
+        if earlier is not None:
+            report.id = earlier
+            return
     base, n = report.id, 1
     while True:
         existing = g.nodes.get(report.id)

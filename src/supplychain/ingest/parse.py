@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FileFormatError
+from ..names import slug as readable_slug
 
 SECTOR_LIST_HEADING = "重点受益行业与标的"
 
@@ -181,11 +182,13 @@ def report_id(path: Path | str) -> str:
 
     >>> report_id("data/reports/industry_research_2025-11-26.md")
     'industry-research-2025-11-26'
+    >>> report_id("notes/通信行业点评_20251212.md")
+    'tongxin-hangye-dianping-20251212'
     """
     stem = Path(path).stem
-    slug = slugify(stem)
-    if not slug or not stem.isascii():
-        slug = f"report-{slug + '-' if slug else ''}{short_hash(stem)}"
+    slug = slugify(stem) if stem.isascii() else readable_slug(stem, max_words=12)
+    if not slug:  # no letter, digit or Chinese character at all
+        slug = f"report-{short_hash(stem)}"
     return slug[:120].strip("-")
 
 
@@ -449,7 +452,7 @@ def parse_report(path: Path | str, file: str | None = None) -> ParsedReport:
     text, _kind = read_source(path)
     if str(path) == STDIN:
         report = parse_note(text, file or "<stdin>", "stdin")
-        slug = slugify(report.title) if report.title.isascii() else ""
+        slug = readable_slug(report.title, max_words=8)
         report.id = f"note-{report.date.isoformat()}-{slug[:60].strip('-') or short_hash(report.title)}"
         return report
     return parse_note(text, file or str(path), Path(path).name)

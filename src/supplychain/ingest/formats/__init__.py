@@ -23,7 +23,7 @@ import dataclasses
 import re
 
 from ...errors import FileFormatError
-from ..parse import SECTOR_LIST_HEADING, Mention, ParsedReport, parse_text
+from ..parse import SECTOR_LIST_HEADING, Mention, ParsedReport, parse_text, split_lines
 from ...names import normalize
 from . import broker, english, fallback
 from .script import is_traditional, restore, to_simplified
@@ -53,7 +53,7 @@ def detect(lines: list[str]) -> tuple[str, str]:
 def parse_note(text: str, file: str, filename: str | None = None) -> ParsedReport:
     """The note ``text`` (named ``file`` in messages, ``filename`` for its id and date)."""
     filename = filename or file
-    original = text.splitlines()
+    original = split_lines(text)
     traditional = is_traditional(text)
     lines = [to_simplified(x) for x in original] if traditional else original
     fmt, why = detect(lines)

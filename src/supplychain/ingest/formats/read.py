@@ -29,10 +29,13 @@ _HTML = re.compile(r"(?is)^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<h[1-6
 
 def read_source(path: Path | str) -> tuple[str, str]:
     """(text, kind) of the note at ``path`` (``-`` = standard input); kind is text, html or pdf."""
-    from ..parse import read_note
+    from ...files import read_bytes
+    from ..parse import NOTE_LIMIT, read_note
 
     if str(path) == STDIN:
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(NOTE_LIMIT + 1)
+        if len(data) > NOTE_LIMIT:
+            raise FileFormatError("<stdin>", 0, f"the note is over the {NOTE_LIMIT // 1_000_000} MB limit; split it")
         if not data.strip():
             raise FileFormatError("<stdin>", 1, "empty input; expected a research note on standard input")
         return _decoded(data, "<stdin>")
@@ -41,10 +44,11 @@ def read_source(path: Path | str) -> tuple[str, str]:
         with open(p, "rb") as f:
             head = f.read(4096)
         if head.startswith(b"%PDF-"):
-            return pdf_text(p.read_bytes(), str(p)), "pdf"
+            return pdf_text(read_bytes(p, limit=NOTE_LIMIT, what="the note"), str(p)), "pdf"
         declared = _CHARSET.search(head)
         if declared and _HTML.match(head.decode("ascii", "ignore")):
-            return html_text(_declared(p.read_bytes(), declared.group(1).decode("ascii").lower(), str(p))), "html"
+            data = read_bytes(p, limit=NOTE_LIMIT, what="the note")
+            return html_text(_declared(data, declared.group(1).decode("ascii").lower(), str(p))), "html"
     text = read_note(p)
     if _HTML.match(text):
         return html_text(text), "html"
