@@ -11,7 +11,6 @@ writers racing each other.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
