@@ -109,7 +109,7 @@ def parse_yaml(text: str, file: str) -> Any:
 
     >>> parse_yaml("a: &x [1]\\nb: *x\\n", "f.yaml")
     Traceback (most recent call last):
-    supplychain.errors.FileFormatError: f.yaml:1: an alias (*name) repeats this value; write each value out (a graph file holds no anchors or aliases)
+    supplychain.errors.FileFormatError: f.yaml:2: an alias (*name) repeats a value; write each value out (a graph file holds no anchors or aliases)
     """
     try:
         with gc_paused():
@@ -118,7 +118,7 @@ def parse_yaml(text: str, file: str) -> Any:
                 root = loader.get_single_node()
                 if root is None:
                     return None
-                _refuse_aliases(root)
+                _refuse_aliases(text, root)
                 return loader.construct_document(root)
             finally:
                 loader.dispose()
@@ -139,18 +139,23 @@ def parse_yaml(text: str, file: str) -> Any:
         raise FileFormatError(file, 0, "invalid YAML: nested too deeply") from None
 
 
-def _refuse_aliases(root: yaml.Node) -> None:
-    """Raise :class:`_Refused` at the first node reached twice (an alias of an anchor):
-    the composed tree shares aliased nodes, so this walk is linear even for a bomb."""
+def _refuse_aliases(text: str, root: yaml.Node) -> None:
+    """Raise :class:`_Refused` at the first alias (``*name``) if the composed tree has one.
+
+    The tree shares an aliased node, so a node reached twice means an alias: this walk is
+    linear even for a bomb (nine lines of nine aliases each are 9**9 values once expanded).
+    The alias's line comes from the parser's events, read again only then.
+    """
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise _Refused(
+            line = next(
+                (e.start_mark.line + 1 for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)),
                 node.start_mark.line + 1,
-                "an alias (*name) repeats this value; write each value out (a graph file holds no anchors or aliases)",
             )
+            raise _Refused(line, "an alias (*name) repeats a value; write each value out (a graph file holds no anchors or aliases)")
         seen.add(id(node))
         if type(node) is yaml.MappingNode:
             for k, v in node.value:
@@ -195,8 +200,7 @@ def check_graph_file(path: Path | str) -> None:
         raise FileFormatError(
             str(path),
             0,
-            f"file of {st.st_size / 2**20:,.0f} MiB, over the {MAX_GRAPH_BYTES // 2**20} MiB a graph file may have "
-            "(see docs/scale.md)",
+            f"{st.st_size:,} bytes, over the {MAX_GRAPH_BYTES:,} a graph file may have (see docs/scale.md)",
         )
 
 
