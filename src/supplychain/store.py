@@ -8,8 +8,8 @@ a plain ``002837`` that YAML 1.1 keeps as text), is it parsed again by PyYAML (t
 reading the canonical file is written for, YAML 1.1 without implicit timestamps), whose
 :func:`yaml.compose` also maps every error's key path back to a line of the file.
 
-Writing is a small emitter of the known shape (:func:`dump_graph`), byte for byte what
-PyYAML's dumper writes for the same data, a handful of times faster.
+Writing is a small emitter of the known shape (:mod:`supplychain.canonical`), byte for
+byte what PyYAML's dumper writes for the same data, a handful of times faster.
 
 What a graph file may not hold (each refused with one line naming the file and line):
 duplicate keys, tags PyYAML's safe loader does not know, aliases (``*name``: the canonical
@@ -20,9 +20,7 @@ more than 4,300 digits, numbers that are not finite, and more than
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import math
 import os
 import re
 import stat
@@ -31,16 +29,16 @@ from typing import Any, Iterator
 
 import yaml
 import yaml_rs
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue
 from .files import atomic_write, atomic_writer, graph_lock, read_text  # noqa: F401 (re-exported)
+from .canonical import HEADER, canonical, dump_graph, emit, pyyaml_dump  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 MAX_GRAPH_BYTES = 512 * 1024 * 1024
 """The largest graph file read (512 MiB): three times the 100k-company graph (156 MB).
@@ -507,272 +505,6 @@ def positions(text: str) -> dict[tuple, int]:
             for i, v in enumerate(node.value):
                 stack.append((path + (i,), v))
     return out
-
-
-# --------------------------------------------------------------------------- writing
-
-
-class _FlowList(list):
-    pass
-
-
-class _CanonicalDumper(_Dumper):  # type: ignore[misc, valid-type]
-    def ignore_aliases(self, data):  # noqa: D102
-        return True  # no anchors: two claims sharing one date object are still written out twice
-
-
-_CanonicalDumper.add_representer(
-    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
-)
-
-_TYPE_ORDER = {t: i for i, t in enumerate(NODE_TYPES)}
-_EDGE_ORDER = {t: i for i, t in enumerate(EDGE_TYPES)}
-
-
-def canonical(data: GraphData) -> dict:
-    """The plain, canonically ordered structure that :func:`dump_graph` writes.
-
-    Nodes are ordered by type then id, edges by type, source, target, claims by date then
-    report; defaults and empty lists are left out. The same graph always gives the same
-    bytes, so diffs show only what changed.
-    """
-    nodes = []
-    for n in sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id)):
-        d = _plain(n)
-        d = {"id": d.pop("id"), "type": n.type, **d}
-        if "aliases" in d:
-            d["aliases"] = _FlowList(d["aliases"])
-        nodes.append(d)
-    edges = []
-    for e in sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target)):
-        claims = sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
-        edges.append({"type": e.type, "source": e.source, "target": e.target, "claims": [_plain(c) for c in claims]})
-    return {"version": data.version, "nodes": nodes, "edges": edges}
-
-
-_FIELDS: dict[type, list[tuple[str, Any]]] = {}
-
-
-def _plain(model: BaseModel) -> dict:
-    """``model.model_dump(exclude_defaults=True)``, five times faster for these models:
-    fields in their order, those equal to their default left out, models nested as dicts."""
-    cls = type(model)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = [(n, f.get_default(call_default_factory=True)) for n, f in cls.model_fields.items()]
-    out = {}
-    for name, default in fields:
-        v = getattr(model, name)
-        if v is default or (v == default and type(v) is type(default)):
-            continue
-        if isinstance(v, BaseModel):
-            v = _plain(v)
-        elif type(v) is list and v and isinstance(v[0], BaseModel):
-            v = [_plain(x) for x in v]
-        out[name] = v
-    return out
-
-HEADER = (
-    "# supplychain knowledge graph. Written canonically by `supplychain`; edit by hand if you\n"
-    "# like, then run `supplychain validate`. Data model: see README.md.\n"
-)
-
-
-def dump_graph(data: GraphData) -> str:
-    """Canonical YAML text of a graph (stable order and formatting).
-
-    Byte for byte what PyYAML's dumper writes for :func:`canonical` (block style, two
-    spaces, aliases as a flow list, Unicode as is, no line folding), written by
-    :func:`emit` instead: a node or edge it is not sure about is handed to PyYAML.
-    """
-    return HEADER + emit(canonical(data))
-
-
-def pyyaml_dump(doc: Any) -> str:
-    """What PyYAML's C dumper writes for ``doc`` in the canonical style (the reference
-    :func:`emit` is tested against)."""
-    return yaml.dump(
-        doc,
-        Dumper=_CanonicalDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=100_000,
-        indent=2,
-    )
-
-
-class _Unsure(Exception):
-    """The emitter is not sure to write what PyYAML would: PyYAML writes that part."""
-
-
-def emit(doc: dict) -> str:
-    """The canonical YAML text of ``doc`` (a top-level mapping of scalars and lists of
-    mappings: :func:`canonical`'s shape), equal to :func:`pyyaml_dump` of it.
-
-    >>> doc = {"version": 1, "nodes": [{"id": "a", "aliases": _FlowList(["x y", "yes"]), "code": "002837"}], "edges": []}
-    >>> print(emit(doc), end="")
-    version: 1
-    nodes:
-    - id: a
-      aliases: [x y, 'yes']
-      code: 002837
-    edges: []
-    """
-    out: list[str] = []
-    scalars: dict[Any, str] = {}
-    for key, value in doc.items():
-        _check_key(key)
-        if type(value) is list and value and all(type(item) is dict and item for item in value):
-            out.append(f"{key}:\n")
-            for item in value:
-                mark = len(out)
-                try:
-                    _mapping(item, "  ", "- ", out, scalars)
-                except _Unsure:
-                    del out[mark:]
-                    out.append(pyyaml_dump([item]))
-        else:
-            out.append(pyyaml_dump({key: value}))
-    return "".join(out)
-
-
-def _check_key(key: Any) -> None:
-    if type(key) is not str or not _PLAIN_KEY.fullmatch(key):
-        raise _Unsure
-
-
-_PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-def _mapping(d: dict, pad: str, lead: str, out: list[str], scalars: dict) -> None:
-    """A block mapping whose keys stand at ``pad`` (the first one after ``lead``)."""
-    if not d:
-        raise _Unsure
-    for key, value in d.items():
-        if key not in _KEYS:
-            _check_key(key)
-        t = type(value)
-        if t is str:
-            s = scalars.get(value)
-            if s is None:
-                s = scalars[value] = _block_str(value)
-            out.append(f"{lead}{key}: {s}\n")
-        elif t is dict:
-            out.append(f"{lead}{key}:\n")
-            _mapping(value, pad + "  ", pad + "  ", out, scalars)
-        elif t is list:
-            if not value:
-                raise _Unsure
-            out.append(f"{lead}{key}:\n")
-            for item in value:
-                if type(item) is not dict:
-                    raise _Unsure
-                _mapping(item, pad + "  ", pad + "- ", out, scalars)
-        elif t is _FlowList:
-            line = f"{lead}{key}: [{', '.join(_flow_str(v) for v in value)}]\n"
-            if len(line) > _LONGEST:
-                raise _Unsure
-            out.append(line)
-        else:
-            out.append(f"{lead}{key}: {_other_scalar(value)}\n")
-        lead = pad
-
-
-_KEYS = frozenset(
-    "id type name name_en aliases description metrics value unit period yoy qualifier source report date quote "
-    "stance claims ticker exchange listings note tracks_index title file target".split()
-)
-_LONGEST = 50_000
-"""Longer scalars or flow lists are PyYAML's to write (it folds lines past 100,000 columns)."""
-_UNUSUAL_CHAR = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
-"""Characters after which PyYAML's choice of style is not a plain or single-quoted line:
-control characters, line breaks (\\x85, \\u2028, \\u2029), the byte-order mark."""
-_BLANKS = "\0 \t\r\n\x85\u2028\u2029"
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-
-
-def _implicitly_str(s: str) -> bool:
-    """Whether PyYAML reads ``s`` unquoted as a string (not a number, bool, null, date...)."""
-    for _, regexp in _RESOLVERS.get(s[0] if s else "", []) + _RESOLVERS.get(None, []):
-        if regexp.match(s):
-            return False
-    return True
-
-
-def _plain_allowed(s: str) -> tuple[bool, bool]:
-    """(in block context, in flow context): PyYAML's ``analyze_scalar`` for a one-line
-    string of printable characters."""
-    block = flow = True
-    if s.startswith(("---", "...")) or s[0] == " " or s[-1] == " ":
-        return False, False
-    n = len(s)
-    followed = n == 1 or s[1] in _BLANKS
-    c = s[0]
-    if c in "#,[]{}&*!|>'\"%@`":
-        return False, False
-    if c in "?:":
-        flow = False
-        if followed:
-            block = False
-    if c == "-" and followed:
-        return False, False
-    if not flow and not block:
-        return False, False
-    for i in range(1, n):
-        c = s[i]
-        if c in ",?[]{}":
-            flow = False
-        elif c == ":":
-            flow = False
-            if i + 1 >= n or s[i + 1] in _BLANKS:
-                block = False
-        elif c == "#" and s[i - 1] in _BLANKS:
-            return False, False
-    return block, flow
-
-
-def _block_str(s: str) -> str:
-    return _scalar_str(s, flow=False)
-
-
-def _flow_str(s: Any) -> str:
-    if type(s) is not str:
-        raise _Unsure
-    return _scalar_str(s, flow=True)
-
-
-def _scalar_str(s: str, flow: bool) -> str:
-    if not s:
-        return "''"
-    if len(s) > _LONGEST or _UNUSUAL_CHAR.search(s):
-        raise _Unsure
-    block_ok, flow_ok = _plain_allowed(s)
-    if (flow_ok if flow else block_ok) and _implicitly_str(s):
-        return s
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _other_scalar(v: Any) -> str:
-    """Numbers and dates as PyYAML represents them (plain)."""
-    t = type(v)
-    if t is float:
-        if not math.isfinite(v):
-            raise _Unsure
-        text = repr(v).lower()
-        if "." not in text and "e" in text:
-            text = text.replace("e", ".0e", 1)
-        if _RESOLVES_FLOAT.match(text):
-            return text
-        raise _Unsure
-    if t is int:
-        return str(v)
-    if t is dt.date:
-        return v.isoformat()
-    raise _Unsure
-
-
-_RESOLVES_FLOAT = next(r for tag, r in _RESOLVERS["1"] if tag == "tag:yaml.org,2002:float")
 
 
 def save_graph(data: GraphData, path: Path | str) -> str:
