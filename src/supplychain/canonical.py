@@ -2,8 +2,8 @@
 (:func:`dump_graph`).
 
 The bytes are what PyYAML's dumper writes for the canonical structure (block style, two
-spaces, aliases as a flow list, Unicode as is, no line folding); :func:`emit` writes
-them itself, a handful of times faster, and hands PyYAML any node or edge it is not sure
+spaces, aliases as a flow list, Unicode as is, no line folding); :func:`dump_graph`
+writes them itself from the models, a handful of times faster, and hands PyYAML any node or edge it is not sure
 about (a line break or a control character in a string, a string of 50,000 characters).
 PyYAML's choice of style for each string is reproduced from its ``analyze_scalar``:
 plain when YAML 1.1 reads the text back as that string, single-quoted otherwise (so
@@ -50,18 +50,25 @@ def canonical(data: GraphData) -> dict:
     report; defaults and empty lists are left out. The same graph always gives the same
     bytes, so diffs show only what changed.
     """
-    nodes = []
-    for n in sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id)):
-        d = _plain(n)
-        d = {"id": d.pop("id"), "type": n.type, **d}
-        if "aliases" in d:
-            d["aliases"] = _FlowList(d["aliases"])
-        nodes.append(d)
-    edges = []
-    for e in sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target)):
-        claims = sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
-        edges.append({"type": e.type, "source": e.source, "target": e.target, "claims": [_plain(c) for c in claims]})
+    nodes = [_node_doc(n) for n in sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))]
+    edges = [_edge_doc(e) for e in sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target))]
     return {"version": data.version, "nodes": nodes, "edges": edges}
+
+
+def _node_doc(n) -> dict:
+    d = _plain(n)
+    d = {"id": d.pop("id"), "type": n.type, **d}
+    if "aliases" in d:
+        d["aliases"] = _FlowList(d["aliases"])
+    return d
+
+
+def _edge_doc(e) -> dict:
+    return {"type": e.type, "source": e.source, "target": e.target, "claims": [_plain(c) for c in _claims(e)]}
+
+
+def _claims(e) -> list:
+    return sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
 
 
 _FIELDS: dict[type, list[tuple[str, Any]]] = {}
@@ -95,16 +102,39 @@ HEADER = (
 def dump_graph(data: GraphData) -> str:
     """Canonical YAML text of a graph (stable order and formatting).
 
-    Byte for byte what PyYAML's dumper writes for :func:`canonical` (block style, two
-    spaces, aliases as a flow list, Unicode as is, no line folding), written by
-    :func:`emit` instead: a node or edge it is not sure about is handed to PyYAML.
+    Byte for byte ``HEADER + pyyaml_dump(canonical(data))`` (block style, two spaces,
+    aliases as a flow list, Unicode as is, no line folding), written straight from the
+    models: a node or edge the emitter is not sure about is handed to PyYAML.
+
+    >>> from supplychain.store import load_data
+    >>> data = load_data("tests/fixtures/core/mini.yaml")
+    >>> dump_graph(data) == HEADER + pyyaml_dump(canonical(data))
+    True
     """
-    return HEADER + emit(canonical(data))
+    out = [HEADER]
+    version = data.version
+    out.append(f"version: {version}\n" if type(version) is int else pyyaml_dump({"version": version}))
+    scalars: dict[str, str] = {}
+    nodes = sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))
+    edges = sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target))
+    for key, items, write, doc in (("nodes", nodes, _model, _node_doc), ("edges", edges, _edge, _edge_doc)):
+        if not items:
+            out.append(f"{key}: []\n")
+            continue
+        out.append(f"{key}:\n")
+        for item in items:
+            mark = len(out)
+            try:
+                write(item, "  ", "- ", out, scalars)
+            except _Unsure:
+                del out[mark:]
+                out.append(pyyaml_dump([doc(item)]))
+    return "".join(out)
 
 
 def pyyaml_dump(doc: Any) -> str:
     """What PyYAML's C dumper writes for ``doc`` in the canonical style (the reference
-    :func:`emit` is tested against)."""
+    :func:`dump_graph` is tested against)."""
     return yaml.dump(
         doc,
         Dumper=_CanonicalDumper,
@@ -120,89 +150,76 @@ class _Unsure(Exception):
     """The emitter is not sure to write what PyYAML would: PyYAML writes that part."""
 
 
-def emit(doc: dict) -> str:
-    """The canonical YAML text of ``doc`` (a top-level mapping of scalars and lists of
-    mappings: :func:`canonical`'s shape), equal to :func:`pyyaml_dump` of it.
-
-    >>> doc = {"version": 1, "nodes": [{"id": "a", "aliases": _FlowList(["x y", "yes"]), "code": "002837"}], "edges": []}
-    >>> print(emit(doc), end="")
-    version: 1
-    nodes:
-    - id: a
-      aliases: [x y, 'yes']
-      code: 002837
-    edges: []
-    """
-    out: list[str] = []
-    scalars: dict[Any, str] = {}
-    for key, value in doc.items():
-        _check_key(key)
-        if type(value) is list and value and all(type(item) is dict and item for item in value):
-            out.append(f"{key}:\n")
-            for item in value:
-                mark = len(out)
-                try:
-                    _mapping(item, "  ", "- ", out, scalars)
-                except _Unsure:
-                    del out[mark:]
-                    out.append(pyyaml_dump([item]))
-        else:
-            out.append(pyyaml_dump({key: value}))
-    return "".join(out)
+def _fields(cls: type) -> list[tuple[str, Any]]:
+    """(name, default) of a model class's fields in canonical order (a node's id, then its
+    type, then the rest as declared)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        pairs = [(n, f.get_default(call_default_factory=True)) for n, f in cls.model_fields.items()]
+        if "id" in cls.model_fields and "type" in cls.model_fields:
+            first = [p for p in pairs if p[0] == "id"] + [p for p in pairs if p[0] == "type"]
+            pairs = first + [p for p in pairs if p[0] not in ("id", "type")]
+        fields = _FIELDS[cls] = pairs
+    return fields
 
 
-def _check_key(key: Any) -> None:
-    if type(key) is not str or not _PLAIN_KEY.fullmatch(key):
-        raise _Unsure
-
-
-_PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-def _mapping(d: dict, pad: str, lead: str, out: list[str], scalars: dict) -> None:
-    """A block mapping whose keys stand at ``pad`` (the first one after ``lead``)."""
-    if not d:
-        raise _Unsure
-    for key, value in d.items():
-        if key not in _KEYS:
-            _check_key(key)
-        t = type(value)
+def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> None:
+    """A model as a block mapping whose keys stand at ``pad`` (the first after ``lead``):
+    the fields of ``model_dump(exclude_defaults=True)``, in :func:`_fields` order."""
+    for name, default in _fields(type(m)):
+        v = getattr(m, name)
+        if v is default or (v == default and type(v) is type(default)):
+            continue
+        t = type(v)
         if t is str:
-            s = scalars.get(value)
+            s = scalars.get(v)
             if s is None:
-                s = scalars[value] = _block_str(value)
-            out.append(f"{lead}{key}: {s}\n")
-        elif t is dict:
-            out.append(f"{lead}{key}:\n")
-            _mapping(value, pad + "  ", pad + "  ", out, scalars)
-        elif t is list:
-            if not value:
-                raise _Unsure
-            out.append(f"{lead}{key}:\n")
-            for item in value:
-                if type(item) is not dict:
-                    raise _Unsure
-                _mapping(item, pad + "  ", pad + "- ", out, scalars)
-        elif t is _FlowList:
-            line = f"{lead}{key}: [{', '.join(_flow_str(v) for v in value)}]\n"
+                s = scalars[v] = _scalar_str(v, False)
+            out.append(f"{lead}{name}: {s}\n")
+        elif isinstance(v, BaseModel):
+            out.append(f"{lead}{name}:\n")
+            _model(v, pad + "  ", pad + "  ", out, scalars)
+        elif t is list and name == "aliases":
+            line = f"{lead}{name}: [{', '.join(_flow_str(a) for a in v)}]\n"
             if len(line) > _LONGEST:
                 raise _Unsure
             out.append(line)
+        elif t is list and v and all(isinstance(x, BaseModel) for x in v):
+            out.append(f"{lead}{name}:\n")
+            for x in v:
+                _model(x, pad + "  ", pad + "- ", out, scalars)
         else:
-            out.append(f"{lead}{key}: {_other_scalar(value)}\n")
+            out.append(f"{lead}{name}: {_other_scalar(v)}\n")
         lead = pad
 
 
-_KEYS = frozenset(
-    "id type name name_en aliases description metrics value unit period yoy qualifier source report date quote "
-    "stance claims ticker exchange listings note tracks_index title file target".split()
-)
+def _edge(e, pad: str, lead: str, out: list[str], scalars: dict) -> None:
+    """An edge: type, source, target, then its claims in canonical order."""
+    claims = _claims(e)
+    if not claims:
+        raise _Unsure
+    for name in ("type", "source", "target"):
+        v = getattr(e, name)
+        if type(v) is not str:
+            raise _Unsure
+        s = scalars.get(v)
+        if s is None:
+            s = scalars[v] = _scalar_str(v, False)
+        out.append(f"{lead}{name}: {s}\n")
+        lead = pad
+    out.append(f"{pad}claims:\n")
+    for c in claims:
+        _model(c, pad + "  ", pad + "- ", out, scalars)
+
+
 _LONGEST = 50_000
 """Longer scalars or flow lists are PyYAML's to write (it folds lines past 100,000 columns)."""
 _UNUSUAL_CHAR = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
 """Characters after which PyYAML's choice of style is not a plain or single-quoted line:
 control characters, line breaks (\\x85, \\u2028, \\u2029), the byte-order mark."""
 _BLANKS = "\0 \t\r\n\x85\u2028\u2029"
+_INDICATOR = re.compile(r"[#,\[\]{}&*!|>'\"%@`?:]|^[- ]| $|^\.\.\.")
+"""Anything :func:`_plain_allowed` looks at: a string without it is plain anywhere."""
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
@@ -217,6 +234,8 @@ def _implicitly_str(s: str) -> bool:
 def _plain_allowed(s: str) -> tuple[bool, bool]:
     """(in block context, in flow context): PyYAML's ``analyze_scalar`` for a one-line
     string of printable characters."""
+    if not _INDICATOR.search(s):
+        return True, True  # most strings: nothing below applies
     block = flow = True
     if s.startswith(("---", "...")) or s[0] == " " or s[-1] == " ":
         return False, False
@@ -244,10 +263,6 @@ def _plain_allowed(s: str) -> tuple[bool, bool]:
         elif c == "#" and s[i - 1] in _BLANKS:
             return False, False
     return block, flow
-
-
-def _block_str(s: str) -> str:
-    return _scalar_str(s, flow=False)
 
 
 def _flow_str(s: Any) -> str:

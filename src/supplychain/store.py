@@ -33,7 +33,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue
 from .files import atomic_write, atomic_writer, graph_lock, read_text  # noqa: F401 (re-exported)
-from .canonical import HEADER, canonical, dump_graph, emit, pyyaml_dump  # noqa: F401 (re-exported)
+from .canonical import HEADER, canonical, dump_graph, pyyaml_dump  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
