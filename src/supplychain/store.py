@@ -173,7 +173,7 @@ def _parse_with_engine(text: str) -> Any:
     """yaml-rs's reading of a graph text, or None when PyYAML must read it instead: an
     explicit tag, an alias, a duplicate key, a syntax error, an over-long number, several
     documents (the precise parse then names the problem, or reads what the engine would not)."""
-    if _EXPLICIT_TAG.search(text):
+    if "!" in text and _EXPLICIT_TAG.search(text):  # (the `in` first: 0.004 s against 0.6 s at 10k)
         return None
     try:
         raw = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
@@ -377,7 +377,8 @@ def check_references(
     owner: dict[str, tuple[str, tuple]] = {}
     codes: dict[str, set[str]] = {}
     for i, n in nodes:
-        keys: list[tuple[str, tuple]] = [(normalize(n.id), ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
+        # an id is a slug (lowercase ASCII, no spaces): already its own normalised form
+        keys: list[tuple[str, tuple]] = [(n.id, ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
         if n.name_en:
             keys.append((normalize(n.name_en), ("nodes", i, "name_en")))
         keys += [(normalize(a), ("nodes", i, "aliases", k)) for k, a in enumerate(n.aliases)]
@@ -401,7 +402,7 @@ def check_references(
         names["codes"] = codes
 
     for i, n in nodes:
-        for k, m in enumerate(getattr(n, "metrics", ())):
+        for k, m in enumerate(n.__dict__.get("metrics", ())):  # (getattr with a default: pydantic's slow __getattr__)
             if m.source.report not in reports:
                 issues.append((("nodes", i, "metrics", k, "source", "report"), _unknown(m.source.report, reports, "report")))
 
@@ -409,24 +410,11 @@ def check_references(
     ids = list(by_id)
     for i, e in edges:
         rule = EDGE_RULES[e.type]
-        ok = True
-        for end, allowed in (("source", rule.sources), ("target", rule.targets)):
-            node_id = getattr(e, end)
-            node = by_id.get(node_id)
-            if node is None and node_id in invalid_ids:
-                ok = False
-            elif node is None:
-                issues.append((("edges", i, end), _unknown(node_id, ids, "node")))
-                ok = False
-            elif node.type not in allowed:
-                issues.append(
-                    (
-                        ("edges", i, end),
-                        f"a {e.type} edge's {end} must be a {' or '.join(sorted(allowed))}, "
-                        f"but {node_id!r} is a {node.type}",
-                    )
-                )
-                ok = False
+        source, target = by_id.get(e.source), by_id.get(e.target)
+        if source is None or target is None or source.type not in rule.sources or target.type not in rule.targets:
+            ok = _check_ends(i, e, rule, by_id, invalid_ids, ids, issues)
+        else:
+            ok = True
         if ok and e.source == e.target:
             issues.append((("edges", i, "target"), f"edge joins {e.source!r} to itself"))
         key = edge_key(e.type, e.source, e.target)
@@ -434,20 +422,51 @@ def check_references(
             issues.append((("edges", i), f"duplicate edge {e.type} {e.source} -> {e.target} (first at edges[{seen_edges[key]}]); merge their claims"))
         else:
             seen_edges[key] = i
-        for k, c in enumerate(e.claims):
-            if c.report not in reports:
-                issues.append((("edges", i, "claims", k, "report"), _unknown(c.report, reports, "report")))
-            if rule.stance and c.stance is None:
-                issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
-            if not rule.stance and c.stance is not None:
-                issues.append((("edges", i, "claims", k, "stance"), f"a {e.type} claim carries no stance; remove it"))
+        stance = rule.stance
+        for c in e.claims:
+            if c.report not in reports or (c.stance is None) is stance:
+                _check_claims(i, e, rule, reports, issues)  # something to report: say what, claim by claim
+                break
     return issues
 
 
+def _check_ends(i: int, e, rule, by_id: dict, invalid_ids, ids: list, issues: list) -> bool:
+    """Report an edge's unknown or ill-typed ends; True when both are fine."""
+    ok = True
+    for end, allowed in (("source", rule.sources), ("target", rule.targets)):
+        node_id = getattr(e, end)
+        node = by_id.get(node_id)
+        if node is None and node_id in invalid_ids:
+            ok = False
+        elif node is None:
+            issues.append((("edges", i, end), _unknown(node_id, ids, "node")))
+            ok = False
+        elif node.type not in allowed:
+            issues.append(
+                (
+                    ("edges", i, end),
+                    f"a {e.type} edge's {end} must be a {' or '.join(sorted(allowed))}, but {node_id!r} is a {node.type}",
+                )
+            )
+            ok = False
+    return ok
+
+
+def _check_claims(i: int, e, rule, reports: set, issues: list) -> None:
+    for k, c in enumerate(e.claims):
+        if c.report not in reports:
+            issues.append((("edges", i, "claims", k, "report"), _unknown(c.report, reports, "report")))
+        if rule.stance and c.stance is None:
+            issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
+        if not rule.stance and c.stance is not None:
+            issues.append((("edges", i, "claims", k, "stance"), f"a {e.type} claim carries no stance; remove it"))
+
+
 def _tickers(node, i: int) -> Iterator[tuple[str, tuple]]:
-    if getattr(node, "ticker", None):
-        yield node.ticker, ("nodes", i, "ticker")
-    for k, listing in enumerate(getattr(node, "listings", ())):
+    fields = node.__dict__
+    if fields.get("ticker"):
+        yield fields["ticker"], ("nodes", i, "ticker")
+    for k, listing in enumerate(fields.get("listings", ())):
         yield listing.ticker, ("nodes", i, "listings", k, "ticker")
 
 
