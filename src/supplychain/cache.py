@@ -74,22 +74,14 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     except OSError:
         return Entry.from_data(store.load_data(path))  # the usual one-line error for an unreadable file
     digest = hashlib.sha256(raw).hexdigest()
-    entry = cache_path(path, digest)
-    found = read_entry(entry, digest)
+    found = read_entry(cache_path(path, digest), digest)
     if found is not None:
         return found
-    if b"\x00" in raw[:8192]:
-        return Entry.from_data(store.load_data(path))  # the store names the problem
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Entry.from_data(store.load_data(path))
-    del raw  # the text is enough from here on (150 MB less at 100k companies)
+    del raw  # the store reads the file again and drops its bytes once parsed (less at the peak)
     names: dict = {}
-    data = store.parse_graph_text(text, str(path), names=names)
-    del text
+    data, digest = store.read_graph(path, names=names)  # the digest of the bytes it validated
     payload = encode_entry(data, names)  # the name keys the checks made: not made again
-    write_entry(entry, digest, payload, source=path)
+    write_entry(cache_path(path, digest), digest, payload, source=path)
     return Entry.open(payload, data)
 
 
