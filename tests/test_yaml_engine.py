@@ -301,3 +301,24 @@ def test_a_graph_over_the_size_limit_is_refused_with_its_size(capsys, graph_file
     monkeypatch.setattr(store, "MAX_GRAPH_BYTES", 1024)
     one_line_refusal(capsys, "-g", graph_file, "validate", expect=f"{graph_file}: {graph_file.stat().st_size:,} bytes, over the 1,024 a graph file may have")
     assert store.MAX_GRAPH_BYTES == 1024 and graph_file.stat().st_size > 1024
+
+
+def test_a_file_read_by_pyyaml_is_cached_under_its_own_bytes(tmp_path, monkeypatch):
+    """A plain 002837 sends the load to PyYAML's reading; the cache entry it leaves is
+    keyed by the SHA-256 of the file's bytes, so the next load is warm and equal."""
+    import hashlib
+
+    from supplychain import cache, load_graph
+
+    data = load_data(GRAPH)
+    node = next(n for n in data.nodes if getattr(n, "ticker", None) == "002837.SZ")
+    node.aliases = [*node.aliases, "002837"]
+    path = tmp_path / "g.yaml"
+    store.save_graph(data, path)
+    assert not (tmp_path / cache.CACHE_DIR).exists()
+    load_graph(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert cache.cache_path(path, digest).exists()
+    monkeypatch.setattr(store, "read_graph", lambda *a, **k: pytest.fail("parsed the YAML although the cache is warm"))
+    warm = load_graph(path)
+    assert warm.resolve("002837").id == node.id and warm.data == data
