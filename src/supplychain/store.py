@@ -21,6 +21,7 @@ more than 4,300 digits, numbers that are not finite, and more than
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import stat
@@ -230,20 +231,18 @@ def read_graph(path: Path | str, names: dict | None = None) -> tuple[GraphData, 
     something is to report (or the engine declines the text) are they decoded, and the
     text read as :func:`parse_graph_text` does. ``names``: see there.
     """
-    import hashlib
-
     check_graph_file(path)
     file = str(path)
     try:
         blob = Path(path).read_bytes()
-    except OSError:
+    except OSError as e:
         read_text(path)  # the one-line message of a missing or unreadable file
-        raise
+        raise FileFormatError(file, 0, f"cannot read: {e.strerror}") from None
     digest = hashlib.sha256(blob).hexdigest()
     with gc_paused():
         raw = _parse_with_engine(blob) if b"\x00" not in blob[:8192] else None
         if raw is not None:
-            del blob  # (the caller's name for it is gone too: read here)
+            del blob  # the only reference: 150 MB less at the peak at 100k companies
             data = _validate_in_slices(raw)
             del raw
             if data is not None:
