@@ -205,10 +205,15 @@ def test_cache_entry_is_as_private_as_the_graph_file(graph_file, mode):
 
 
 def test_a_written_graph_is_cached_as_written(graph_file, monkeypatch):
-    """save_graph (every ingest and apply) leaves the entry of what it wrote: the next load
-    parses nothing, and answers as an uncached load does."""
+    """cache.save_graph (every ingest and apply) leaves the entry of what it wrote: the next
+    load parses nothing, and answers as an uncached load does. store.save_graph (the plain
+    writer, which knows no cache) leaves none."""
     import supplychain.store
-    from supplychain.store import save_graph
+    from supplychain.cache import save_graph
+    from supplychain.store import save_graph as plain_save
+
+    plain_save(load_data(graph_file), graph_file)
+    assert entries(graph_file) == []
 
     data = load_data(graph_file)
     data.nodes[0].aliases.append("新的别名")
@@ -228,7 +233,7 @@ def test_a_failed_entry_never_fails_the_write(graph_file, monkeypatch):
     """The file is written before its entry is made: an entry that cannot be encoded
     costs the next load some time, never the write."""
     import supplychain.cache
-    from supplychain.store import save_graph
+    from supplychain.cache import save_graph
 
     def boom(*args):
         raise MemoryError

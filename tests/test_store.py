@@ -162,20 +162,20 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path):
 
 
 def test_parsing_leaves_no_reference_cycles():
-    """Graphs are parsed with the collector paused: a cycle would keep the whole parse
-    alive until the next collection (it once held 600 MB at 100k companies)."""
+    """Graphs are parsed and validated with the collector paused: a cycle would keep the
+    whole parse alive until the next collection (it once held 600 MB at 100k companies)."""
     import gc
 
-    from supplychain.store import _load_plain, parse_yaml
+    from supplychain.store import parse_graph_text, parse_yaml
 
     text = (FIXTURES / "core" / "mini.yaml").read_text(encoding="utf-8")
-    parse_yaml(text, "mini.yaml")  # first use: imports, class set-up
+    parse_graph_text(text, "mini.yaml")  # first use: imports, validators built
     gc.collect()
     gc.disable()
     try:
         for _ in range(3):
-            assert _load_plain(text)["nodes"]
-            parse_yaml(text, "mini.yaml")
+            assert parse_yaml(text, "mini.yaml")["nodes"]
+            assert parse_graph_text(text, "mini.yaml").nodes
         assert gc.collect() == 0
     finally:
         gc.enable()

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import msgspec
 
+from . import store
 from .entry import BYTE_ORDER, LAYOUT_VERSION, Entry
 from .entry import encode as encode_entry
 from .files import atomic_writer
@@ -66,38 +67,31 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
         use_cache = enabled()
     path = Path(path)
     if not use_cache:
-        from .store import load_data as load_yaml
-
-        return Entry.from_data(load_yaml(path))
+        return Entry.from_data(store.load_data(path))
+    store.check_graph_file(path)  # no device, no pipe, nothing over the size limit
     try:
         raw = path.read_bytes()
     except OSError:
-        raw = None
-    if raw is None:
-        from .store import load_data as load_yaml
-
-        return Entry.from_data(load_yaml(path))  # raises the usual one-line error for an unreadable file
+        return Entry.from_data(store.load_data(path))  # the usual one-line error for an unreadable file
     digest = hashlib.sha256(raw).hexdigest()
-    entry = cache_path(path, digest)
-    found = read_entry(entry, digest)
+    found = read_entry(cache_path(path, digest), digest)
     if found is not None:
         return found
-    from .store import load_data as load_yaml
-    from .store import parse_graph_text
-
-    if b"\x00" in raw[:8192]:
-        return Entry.from_data(load_yaml(path))  # the store names the problem
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Entry.from_data(load_yaml(path))
-    del raw  # the text is enough from here on (150 MB less at 100k companies)
+    del raw  # the store reads the file again and drops its bytes once parsed (less at the peak)
     names: dict = {}
-    data = parse_graph_text(text, str(path), names=names)
-    del text
+    data, digest = store.read_graph(path, names=names)  # the digest of the bytes it validated
     payload = encode_entry(data, names)  # the name keys the checks made: not made again
-    write_entry(entry, digest, payload, source=path)
+    write_entry(cache_path(path, digest), digest, payload, source=path)
     return Entry.open(payload, data)
+
+
+def save_graph(data, path: Path | str) -> str:
+    """:func:`supplychain.store.save_graph`, leaving the cache entry of what it wrote: it
+    validated those bytes anyway, so the next command is warm. Returns the text written."""
+    names: dict = {}
+    text, raw, checked = store.write_graph(data, path, names=names)
+    remember(path, raw, checked, names)  # the next load reads the cache, not 150 MB of YAML
+    return text
 
 
 def remember(path: Path | str, raw: bytes, data, names: dict | None = None) -> bool:

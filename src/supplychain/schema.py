@@ -106,6 +106,9 @@ EXPOSED_TYPES: frozenset[str] = frozenset({"company", "etf"})
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$", max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+"""A finite number: ``.nan``, ``.inf`` or ``1e999`` (which overflows to infinity) are
+refused, so no export ever writes ``NaN`` or ``Infinity`` (which are not JSON)."""
 
 
 class _Model(BaseModel):
@@ -132,10 +135,10 @@ class Metric(_Model):
     """A number a report gives for a driver, e.g. capex 315.01 亿元, +80.10% YoY."""
 
     name: Text
-    value: float | None = None
+    value: Number | None = None
     unit: str | None = None
     period: str | None = None
-    yoy: float | None = Field(default=None, description="year-on-year change, percent")
+    yoy: Number | None = Field(default=None, description="year-on-year change, percent")
     qualifier: Literal["=", ">", ">=", "~"] = "="
     source: Evidence
 

@@ -1,32 +1,50 @@
 """YAML ⇄ models: load with positions, validate everything at once, dump canonically,
 save atomically under a lock.
 
-Loading takes the fast road (libyaml's C loader, garbage collector paused) and only when
-something is wrong parses the text a second time with :func:`yaml.compose` to map every
-error's key path back to a line of the file.
+Reading takes the fast road: the text is parsed by yaml-rs (a maintained YAML engine in
+Rust, ten times PyYAML's C loader) and validated. Only when something is wrong, or the
+text holds what the engine reads otherwise than the file's writer meant (an explicit tag,
+a plain ``002837`` that YAML 1.1 keeps as text), is it parsed again by PyYAML (the
+reading the canonical file is written for, YAML 1.1 without implicit timestamps), whose
+:func:`yaml.compose` also maps every error's key path back to a line of the file.
+
+Writing is a small emitter of the known shape (:mod:`supplychain.canonical`), byte for
+byte what PyYAML's dumper writes for the same data, a handful of times faster.
+
+What a graph file may not hold (each refused with one line naming the file and line):
+duplicate keys, tags PyYAML's safe loader does not know, aliases (``*name``: the canonical
+file never has them, and a few lines of them expand to billions of values), integers of
+more than 4,300 digits, numbers that are not finite, and more than
+:data:`MAX_GRAPH_BYTES` of text.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
+import hashlib
 import os
 import re
-import sys
+import stat
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+import yaml_rs
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue
 from .files import atomic_write, atomic_writer, graph_lock, read_text  # noqa: F401 (re-exported)
+from .canonical import HEADER, canonical, dump_graph, pyyaml_dump  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+MAX_GRAPH_BYTES = 512 * 1024 * 1024
+"""The largest graph file read (512 MiB): three times the 100k-company graph (156 MB).
+A bigger file, or one that is no regular file (``/dev/zero``, a pipe), is refused before
+a byte of it is read."""
 
 
 class _DuplicateKey(Exception):
@@ -34,8 +52,14 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.first_line = key, line, first_line
 
 
+class _Refused(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
 class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The C loader, refusing duplicate mapping keys instead of keeping the last one.
+    """The C loader, refusing duplicate mapping keys instead of keeping the last one, and
+    integers too long to convert with a line instead of a traceback.
 
     Dates stay strings here (no implicit timestamps): pydantic parses them, so a bad
     date like ``2025-13-40`` is reported with its line like any other invalid value.
@@ -59,24 +83,50 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_int(self, node):  # noqa: D102
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # Python's limit of 4,300 digits for a decimal integer
+            digits = sum(c.isdigit() for c in node.value)
+            raise _Refused(
+                node.start_mark.line + 1,
+                f"a number of {digits} digits is too long (at most 4300); quote it if it is text",
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
 
 # --------------------------------------------------------------------------- reading
 
 
 def parse_yaml(text: str, file: str) -> Any:
-    """Parse YAML text with the C loader; duplicate keys and syntax errors name the line."""
+    """Parse YAML text as PyYAML's safe loader reads it (YAML 1.1, dates left as strings);
+    duplicate keys, aliases, over-long integers and syntax errors name their line.
+
+    The precise reading: patches, and graph files the engine could not read as meant.
+
+    >>> parse_yaml("a: &x [1]\\nb: *x\\n", "f.yaml")
+    Traceback (most recent call last):
+    supplychain.errors.FileFormatError: f.yaml:2: an alias (*name) repeats a value; write each value out (a graph file holds no anchors or aliases)
+    """
     try:
-        with gc_paused():  # millions of objects and no cycles: 2x faster
-            with contextlib.suppress(_Unusual):
-                return _load_in_chunks(text)
+        with gc_paused():
+            loader = _StrictLoader(text)
             try:
-                return _load_plain(text)
-            except _Unusual:  # anchors to ancestors, merge keys, explicit tags, duplicates...
-                return yaml.load(text, Loader=_StrictLoader)
+                root = loader.get_single_node()
+                if root is None:
+                    return None
+                _refuse_aliases(text, root)
+                return loader.construct_document(root)
+            finally:
+                loader.dispose()
     except _DuplicateKey as e:
         raise FileFormatError(
             file, e.line, f"duplicate key {e.key!r} (first at line {e.first_line}); keep one of them"
         ) from None
+    except _Refused as e:
+        raise FileFormatError(file, e.line, e.message) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
@@ -84,253 +134,83 @@ def parse_yaml(text: str, file: str) -> Any:
         raise FileFormatError(file, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise FileFormatError(file, 0, f"invalid YAML: {e}") from None
+    except RecursionError:
+        raise FileFormatError(file, 0, "invalid YAML: nested too deeply") from None
 
 
-class _Unusual(Exception):
-    """The fast constructor declines: the full loader reads the text (and names any error)."""
+def _refuse_aliases(text: str, root: yaml.Node) -> None:
+    """Raise :class:`_Refused` at the first alias (``*name``) if the composed tree has one.
 
-
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
-_BUSY = object()
-
-
-def _load_plain(text: str, str_keys: bool = False) -> Any:
-    """What ``yaml.load(text, Loader=_StrictLoader)`` returns, twice as fast, for plain data.
-
-    libyaml composes the node tree in C; this builds the Python objects from it in one
-    tight pass instead of PyYAML's generic constructor. It knows strings, numbers,
-    booleans, nulls, lists and mappings with scalar keys; anything else (merge keys,
-    explicit tags, recursive anchors) and any duplicate key raise :class:`_Unusual`, and
-    the caller lets the full loader handle the text, so results and errors are the same.
-    With ``str_keys``, a mapping key that is not a string is unusual too.
+    The tree shares an aliased node, so a node reached twice means an alias: this walk is
+    linear even for a bomb (nine lines of nine aliases each are 9**9 values once expanded).
+    The alias's line comes from the parser's events, read again only then.
     """
-    loader = _StrictLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = next(
+                (e.start_mark.line + 1 for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)),
+                node.start_mark.line + 1,
+            )
+            raise _Refused(line, "an alias (*name) repeats a value; write each value out (a graph file holds no anchors or aliases)")
+        seen.add(id(node))
+        if type(node) is yaml.MappingNode:
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+        elif type(node) is yaml.SequenceNode:
+            stack.extend(node.value)
+
+
+_NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
+_EXPLICIT_TAG = re.compile(r"(?:^|[\s\[{,])!", re.M)
+"""Where a tag may start: the engine ignores tags PyYAML refuses, so such text goes to
+PyYAML. (A ``!`` after a space inside a quoted string sends it there too: slower, same data.)"""
+
+
+def _parse_with_engine(text: str | bytes) -> Any:
+    """yaml-rs's reading of a graph text (or of its UTF-8 bytes), or None when PyYAML must
+    read it instead: an explicit tag, an alias, a duplicate key, a syntax error, an
+    over-long number, several documents, a byte-order mark (the precise parse then names
+    the problem, or reads what the engine would not)."""
+    if isinstance(text, bytes):
+        if b"!" in text and _EXPLICIT_TAG_BYTES.search(text) or text.startswith(b"\xef\xbb\xbf"):
             return None
-        ctors = loader.yaml_constructors
-        memo: dict[int, Any] = {}
-        scalars: dict[tuple[str, str], Any] = {}
-        ScalarNode, SequenceNode, MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
-
-        def scalar(node) -> Any:
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            if tag not in _PLAIN_TAGS:
-                raise _Unusual
-            key = (tag, node.value)
-            if key not in scalars:
-                scalars[key] = ctors[tag](loader, node)
-            return scalars[key]
-
-        def build(node) -> Any:
-            cls = type(node)
-            if cls is ScalarNode:
-                return scalar(node)
-            nid = id(node)
-            if nid in memo:  # an alias: the same object, as PyYAML gives
-                if memo[nid] is _BUSY:
-                    raise _Unusual
-                return memo[nid]
-            memo[nid] = _BUSY
-            if cls is MappingNode and node.tag == _MAP:
-                out: Any = {}
-                for key_node, value_node in node.value:
-                    if type(key_node) is not ScalarNode:
-                        raise _Unusual
-                    if key_node.tag == _STR:
-                        key = key_node.value
-                    elif str_keys:
-                        raise _Unusual
-                    else:
-                        key = scalar(key_node)
-                    if key in out:
-                        raise _Unusual
-                    if type(value_node) is ScalarNode and value_node.tag == _STR:
-                        out[key] = value_node.value
-                    else:
-                        out[key] = build(value_node)
-            elif cls is SequenceNode and node.tag == _SEQ:
-                out = [
-                    v.value if type(v) is ScalarNode and v.tag == _STR else build(v) for v in node.value
-                ]
-            else:
-                raise _Unusual
-            memo[nid] = out
-            return out
-
-        try:
-            return build(root)
-        except (RecursionError, TypeError, ValueError):
-            raise _Unusual from None
-        finally:
-            # `build` calls itself through its closure: a reference cycle, and its cells
-            # hold `memo` (every object built). The collector is paused while parsing, so
-            # until the next collection that cycle would keep the whole parse alive (600 MB
-            # at 100k companies, while the caller validates and drops it slice by slice).
-            memo.clear()
-            scalars.clear()
-            build = scalar = None  # noqa: F841 -- breaks the cycle
-    finally:
-        loader.dispose()
-
-
-_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*))?")
-_COLUMN_0 = re.compile(r"^[^ #\n]", re.M)  # lines that start at column 0 (not blank, not comments)
-_ONLY_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n?)*")
-_CHUNK_CHARS = 1_000_000  # per slice: small enough to share the work evenly between two processes
-
-
-def _load_in_chunks(text: str) -> Any:
-    """What :func:`_load_plain` returns for the whole text, parsed a slice at a time.
-
-    A graph file is a top-level mapping whose big values are block sequences written at
-    column 0 (``nodes:`` then ``- id: ...`` lines). Such a sequence is cut between items
-    into slices of about a megabyte, each parsed on its own, so libyaml's node tree (ten
-    times the size of the data) never exists for the whole file at once. Only that plain
-    layout is cut: any other line at column 0, any error and anything unusual raise
-    :class:`_Unusual`, and the whole text is parsed in one piece instead, so results and
-    error messages are exactly those of the one-piece parse.
-    """
-    if len(text) < 2 * _CHUNK_CHARS or "\r" in text:
-        raise _Unusual
-    sections: list[list] = []  # [key, inline value, body start, item starts, body end]
-    for m in _COLUMN_0.finditer(text):
-        at = m.start()
-        eol = text.find("\n", at)
-        line = text[at : eol if eol >= 0 else len(text)]
-        if line == "-" or line.startswith("- "):
-            if not sections or sections[-1][1] is not None:
-                raise _Unusual  # a top-level sequence, or items after an inline value
-            sections[-1][3].append(at)
-            continue
-        key = _TOP_KEY.fullmatch(line)
-        if key is None:
-            raise _Unusual  # '---', '%YAML', a tab, a flow mapping...
-        if sections:
-            sections[-1][4] = at
-        value = key.group(2)
-        if value is not None and (not value.strip() or value.lstrip().startswith("#")):
-            value = None
-        sections.append([key.group(1), value, eol + 1 if eol >= 0 else len(text), [], len(text)])
-    if not sections:
-        raise _Unusual
-    out: dict[str, Any] = {}
-    slices: list[tuple[str, int, int, int]] = []  # key, start, stop, number of items
+        read = yaml_rs.load
+    else:
+        if "!" in text and _EXPLICIT_TAG.search(text):  # (the `in` first: 0.004 s against 0.6 s at 10k)
+            return None
+        read = yaml_rs.loads
     try:
-        for key, value, body, items, end in sections:
-            if key in out:
-                raise _Unusual  # a duplicate key: the one-piece parse names its line
-            if value is not None:
-                if not _ONLY_COMMENTS.fullmatch(text, body, end):
-                    raise _Unusual  # a value spread over several lines
-                item = _load_plain(f"{key}: {value}\n")
-                if not isinstance(item, dict) or list(item) != [key]:
-                    raise _Unusual
-                out[key] = item[key]
-            elif not items:
-                out[key] = _load_plain(text[body:end]) if not _ONLY_COMMENTS.fullmatch(text, body, end) else None
-                if out[key] is not None and not isinstance(out[key], list):
-                    raise _Unusual  # a nested mapping: leave it to the one-piece parse
-            else:
-                if not _ONLY_COMMENTS.fullmatch(text, body, items[0]):
-                    raise _Unusual
-                out[key] = []
-                first = 0
-                for k in range(1, len(items) + 1):
-                    stop = items[k] if k < len(items) else end
-                    if k == len(items) or stop - items[first] >= _CHUNK_CHARS:
-                        slices.append((key, items[first], stop, k - first))
-                        first = k
-        for key, piece in zip((key for key, *_ in slices), _parse_slices(text, [s[1:] for s in slices])):
-            out[key].extend(piece)
-    except yaml.YAMLError:
-        raise _Unusual from None
-    return out
+        raw = read(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+    except (yaml_rs.YAMLDecodeError, ValueError, OverflowError, RecursionError, UnicodeError):
+        return None
+    return raw if isinstance(raw, dict) else None
 
 
-_PARALLEL_CHARS = 2_000_000
-_PARENT_SHARE = 0.53
+_EXPLICIT_TAG_BYTES = re.compile(_EXPLICIT_TAG.pattern.encode(), re.M)
 
 
-def _parse_slices(text: str, slices: list[tuple[int, int, int]]) -> list[list]:
-    """Parse ``text[start:stop]`` for each slice, a list of ``count`` items each.
-
-    A big file's slices are shared with a forked child process (the other core) when the
-    process has a single thread: the child parses the second half and sends it back as
-    msgpack (which keeps strings, numbers, booleans and None as they are; keys must be
-    strings). Whatever goes wrong there means :class:`_Unusual`.
-    """
-    import threading
-
-    total = sum(stop - start for start, stop, _ in slices)
-    if (
-        total < _PARALLEL_CHARS
-        or len(slices) < 2
-        or not hasattr(os, "fork")
-        or not sys.platform.startswith("linux")
-        or (os.cpu_count() or 1) < 2
-        or threading.active_count() > 1
-    ):
-        return [_parse_slice(text, *s) for s in slices]
-    # the parent takes the first slices, a little over half: the child's come out slower
-    # (each page it writes to is copied first), and decoding them costs the parent less
-    split, done, best = 1, 0, None
-    for i, (start, stop, _) in enumerate(slices[:-1]):
-        done += stop - start
-        off = abs(done - _PARENT_SHARE * total)
-        if best is None or off < best:
-            split, best = i + 1, off
-    import msgspec
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: parse, send, leave without running any cleanup of the parent's
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                blob = b"\x01" + msgspec.msgpack.encode([_parse_slice(text, *s, str_keys=True) for s in slices[split:]])
-            except BaseException:  # noqa: BLE001 -- reported as 'unusual' to the parent
-                blob = b"\x00"
-            with os.fdopen(write_end, "wb") as f:
-                f.write(blob)
-        except BaseException:  # noqa: BLE001
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_end)
+def check_graph_file(path: Path | str) -> None:
+    """Refuse, before reading it, what cannot be a graph file: no regular file
+    (``-g /dev/zero``, a directory, a pipe) or more than :data:`MAX_GRAPH_BYTES`.
+    A missing file is left to :func:`~supplychain.files.read_text`'s message."""
     try:
-        mine = [_parse_slice(text, *s) for s in slices[:split]]
-        with os.fdopen(read_end, "rb") as f:
-            blob = f.read()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, 9)
-        raise
-    finally:
-        with contextlib.suppress(OSError):
-            os.close(read_end)
-        os.waitpid(pid, 0)
-    if blob[:1] != b"\x01":
-        raise _Unusual
-    theirs = msgspec.msgpack.decode(memoryview(blob)[1:])
-    if not isinstance(theirs, list) or len(theirs) != len(slices) - split:
-        raise _Unusual
-    for (_, _, count), piece in zip(slices[split:], theirs):
-        if not isinstance(piece, list) or len(piece) != count:
-            raise _Unusual
-    return mine + theirs
-
-
-def _parse_slice(text: str, start: int, stop: int, count: int, str_keys: bool = False) -> list:
-    piece = _load_plain(text[start:stop], str_keys)
-    if not isinstance(piece, list) or len(piece) != count:
-        raise _Unusual
-    return piece
+        st = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        return  # read_text says "is a directory"
+    if not stat.S_ISREG(st.st_mode):
+        raise FileFormatError(str(path), 0, "not a regular file (a device or a pipe?); pass the path of a graph YAML file")
+    if st.st_size > MAX_GRAPH_BYTES:
+        raise FileFormatError(
+            str(path),
+            0,
+            f"{st.st_size:,} bytes, over the {MAX_GRAPH_BYTES:,} a graph file may have (see docs/scale.md)",
+        )
 
 
 def load_data(path: Path | str) -> GraphData:
@@ -340,37 +220,79 @@ def load_data(path: Path | str) -> GraphData:
     >>> len(data.nodes), len(data.edges), data.edges[2].claims[-1].stance
     (9, 6, 'recommended')
     """
+    return read_graph(path)[0]
+
+
+def read_graph(path: Path | str, names: dict | None = None) -> tuple[GraphData, str]:
+    """(the validated data of a graph file, the SHA-256 of the bytes it came from).
+
+    The engine reads the file's bytes, which are dropped before validation: at 100k
+    companies, holding them or their text would add 150 to 250 MB to the peak. Only when
+    something is to report (or the engine declines the text) are they decoded, and the
+    text read as :func:`parse_graph_text` does. ``names``: see there.
+    """
+    check_graph_file(path)
     file = str(path)
-    text = read_text(path)
-    return parse_graph_text(text, file)
+    try:
+        blob = Path(path).read_bytes()
+    except OSError as e:
+        read_text(path)  # the one-line message of a missing or unreadable file
+        raise FileFormatError(file, 0, f"cannot read: {e.strerror}") from None
+    digest = hashlib.sha256(blob).hexdigest()
+    with gc_paused():
+        raw = _parse_with_engine(blob) if b"\x00" not in blob[:8192] else None
+        if raw is not None:
+            del blob  # the only reference: 150 MB less at the peak at 100k companies
+            data = _validate_in_slices(raw)
+            del raw
+            if data is not None:
+                issues = check_references(list(enumerate(data.nodes)), list(enumerate(data.edges)), names=names)
+                if not issues:
+                    return data, digest
+            blob = Path(path).read_bytes()  # something to report: read it again, as text
+            digest = hashlib.sha256(blob).hexdigest()
+    try:
+        text = blob.decode("utf-8-sig") if b"\x00" not in blob[:8192] else None
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
+        read_text(path)  # names the problem (binary, not UTF-8) with its line
+        raise FileFormatError(file, 0, "changed while it was read; run the command again")
+    return parse_graph_text(text, file, names=names), digest
 
 
-def parse_graph_text(text: str, file: str, names: dict | None = None) -> GraphData:
-    """Validate graph YAML text (the file named ``file``) into :class:`GraphData`.
+def parse_graph_text(text: str | bytes, file: str, names: dict | None = None) -> GraphData:
+    """Validate graph YAML text, or its UTF-8 bytes (the file named ``file``), into
+    :class:`GraphData`.
+
+    The engine's reading is validated first; if it is not valid, PyYAML reads the text
+    (the reading the canonical file is written for: a plain ``002837`` stays text) and
+    that is validated, its errors reported with their lines.
 
     ``names``, if given, receives what the checks computed anyway: every normalised name,
     alias and ticker key -> its node id, and every bare ticker code -> the set of its
     nodes' ids (see :func:`check_references`).
     """
-    raw = parse_yaml(text, file)
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise FileFormatError(file, 1, "expected a mapping with 'nodes' and 'edges' at the top level")
-    issues: list[tuple[tuple, str]] = []
-    with gc_paused():  # validation and the checks allocate many objects and no cycles
-        try:
-            data = _validate_in_slices(raw)
-            if data is None:  # invalid somewhere: validate the whole file again, for every message
-                raw = parse_yaml(text, file)
+    with gc_paused():  # millions of objects and no cycles: the collector would walk them all
+        raw = _parse_with_engine(text)
+        data = _validate_in_slices(raw) if raw is not None else None
+        del raw
+        issues: list[tuple[tuple, str]] = []
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        if data is None:
+            raw = parse_yaml(text, file)
+            if raw is None:
+                raw = {}
+            if not isinstance(raw, dict):
+                raise FileFormatError(file, 1, "expected a mapping with 'nodes' and 'edges' at the top level")
+            try:
                 data = GraphData.model_validate(raw)
-        except ValidationError as e:
-            data = None
-            issues.extend(_pydantic_issues(e))
+            except ValidationError as e:
+                issues.extend(_pydantic_issues(e))
+                issues.extend(_check_valid_part(raw))
         if data is not None:
             issues.extend(check_references(list(enumerate(data.nodes)), list(enumerate(data.edges)), names=names))
-        else:
-            issues.extend(_check_valid_part(raw))
     if issues:
         raise GraphValidationError(locate(text, file, issues))
     return data
@@ -380,19 +302,24 @@ _VALIDATE_SLICE = 20_000
 
 
 def _validate_in_slices(raw: dict) -> GraphData | None:
-    """``GraphData.model_validate(raw)``; a big graph's nodes and edges a slice at a time.
+    """``GraphData.model_validate(raw)``, or None if that fails; a big graph's nodes and
+    edges a slice at a time.
 
     Each raw slice is dropped from ``raw`` once its models exist, so the raw data and
-    the models never both exist whole (a third less memory at 500k edges). If a slice is
-    invalid, ``raw`` is already partly gone: returns None and the caller validates a
-    fresh parse whole, so the messages are those of ``model_validate``. A small or
+    the models never both exist whole (a third less memory at 500k edges). A small or
     unusual file (other top-level keys, nodes or edges not lists) is validated whole.
     """
     nodes, edges = raw.get("nodes", []), raw.get("edges", [])
-    if set(raw) - {"version", "nodes", "edges"} or type(nodes) is not list or type(edges) is not list:
-        return GraphData.model_validate(raw)
-    if len(nodes) + len(edges) < 2 * _VALIDATE_SLICE:
-        return GraphData.model_validate(raw)
+    if (
+        set(raw) - {"version", "nodes", "edges"}
+        or type(nodes) is not list
+        or type(edges) is not list
+        or len(nodes) + len(edges) < 2 * _VALIDATE_SLICE
+    ):
+        try:
+            return GraphData.model_validate(raw)
+        except ValidationError:
+            return None
     models: dict[str, list] = {}
     for key, adapter in (("nodes", _node_list()), ("edges", _edge_list())):
         items = raw.get(key)
@@ -407,7 +334,10 @@ def _validate_in_slices(raw: dict) -> GraphData | None:
                 return None
             items[start:stop] = [None] * (stop - start)
         models[key] = done
-    return GraphData.model_validate({**({"version": raw["version"]} if "version" in raw else {}), **models})
+    try:
+        return GraphData.model_validate({**({"version": raw["version"]} if "version" in raw else {}), **models})
+    except ValidationError:
+        return None
 
 
 _ADAPTERS: dict[str, TypeAdapter] = {}
@@ -498,7 +428,8 @@ def check_references(
     owner: dict[str, tuple[str, tuple]] = {}
     codes: dict[str, set[str]] = {}
     for i, n in nodes:
-        keys: list[tuple[str, tuple]] = [(normalize(n.id), ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
+        # an id is a slug (lowercase ASCII, no spaces): already its own normalised form
+        keys: list[tuple[str, tuple]] = [(n.id, ("nodes", i, "id")), (normalize(n.name), ("nodes", i, "name"))]
         if n.name_en:
             keys.append((normalize(n.name_en), ("nodes", i, "name_en")))
         keys += [(normalize(a), ("nodes", i, "aliases", k)) for k, a in enumerate(n.aliases)]
@@ -522,7 +453,7 @@ def check_references(
         names["codes"] = codes
 
     for i, n in nodes:
-        for k, m in enumerate(getattr(n, "metrics", ())):
+        for k, m in enumerate(n.__dict__.get("metrics", ())):  # (getattr with a default: pydantic's slow __getattr__)
             if m.source.report not in reports:
                 issues.append((("nodes", i, "metrics", k, "source", "report"), _unknown(m.source.report, reports, "report")))
 
@@ -530,24 +461,11 @@ def check_references(
     ids = list(by_id)
     for i, e in edges:
         rule = EDGE_RULES[e.type]
-        ok = True
-        for end, allowed in (("source", rule.sources), ("target", rule.targets)):
-            node_id = getattr(e, end)
-            node = by_id.get(node_id)
-            if node is None and node_id in invalid_ids:
-                ok = False
-            elif node is None:
-                issues.append((("edges", i, end), _unknown(node_id, ids, "node")))
-                ok = False
-            elif node.type not in allowed:
-                issues.append(
-                    (
-                        ("edges", i, end),
-                        f"a {e.type} edge's {end} must be a {' or '.join(sorted(allowed))}, "
-                        f"but {node_id!r} is a {node.type}",
-                    )
-                )
-                ok = False
+        source, target = by_id.get(e.source), by_id.get(e.target)
+        if source is None or target is None or source.type not in rule.sources or target.type not in rule.targets:
+            ok = _check_ends(i, e, rule, by_id, invalid_ids, ids, issues)
+        else:
+            ok = True
         if ok and e.source == e.target:
             issues.append((("edges", i, "target"), f"edge joins {e.source!r} to itself"))
         key = edge_key(e.type, e.source, e.target)
@@ -555,20 +473,51 @@ def check_references(
             issues.append((("edges", i), f"duplicate edge {e.type} {e.source} -> {e.target} (first at edges[{seen_edges[key]}]); merge their claims"))
         else:
             seen_edges[key] = i
-        for k, c in enumerate(e.claims):
-            if c.report not in reports:
-                issues.append((("edges", i, "claims", k, "report"), _unknown(c.report, reports, "report")))
-            if rule.stance and c.stance is None:
-                issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
-            if not rule.stance and c.stance is not None:
-                issues.append((("edges", i, "claims", k, "stance"), f"a {e.type} claim carries no stance; remove it"))
+        stance = rule.stance
+        for c in e.claims:
+            if c.report not in reports or (c.stance is None) is stance:
+                _check_claims(i, e, rule, reports, issues)  # something to report: say what, claim by claim
+                break
     return issues
 
 
+def _check_ends(i: int, e, rule, by_id: dict, invalid_ids, ids: list, issues: list) -> bool:
+    """Report an edge's unknown or ill-typed ends; True when both are fine."""
+    ok = True
+    for end, allowed in (("source", rule.sources), ("target", rule.targets)):
+        node_id = getattr(e, end)
+        node = by_id.get(node_id)
+        if node is None and node_id in invalid_ids:
+            ok = False
+        elif node is None:
+            issues.append((("edges", i, end), _unknown(node_id, ids, "node")))
+            ok = False
+        elif node.type not in allowed:
+            issues.append(
+                (
+                    ("edges", i, end),
+                    f"a {e.type} edge's {end} must be a {' or '.join(sorted(allowed))}, but {node_id!r} is a {node.type}",
+                )
+            )
+            ok = False
+    return ok
+
+
+def _check_claims(i: int, e, rule, reports: set, issues: list) -> None:
+    for k, c in enumerate(e.claims):
+        if c.report not in reports:
+            issues.append((("edges", i, "claims", k, "report"), _unknown(c.report, reports, "report")))
+        if rule.stance and c.stance is None:
+            issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
+        if not rule.stance and c.stance is not None:
+            issues.append((("edges", i, "claims", k, "stance"), f"a {e.type} claim carries no stance; remove it"))
+
+
 def _tickers(node, i: int) -> Iterator[tuple[str, tuple]]:
-    if getattr(node, "ticker", None):
-        yield node.ticker, ("nodes", i, "ticker")
-    for k, listing in enumerate(getattr(node, "listings", ())):
+    fields = node.__dict__
+    if fields.get("ticker"):
+        yield fields["ticker"], ("nodes", i, "ticker")
+    for k, listing in enumerate(fields.get("listings", ())):
         yield listing.ticker, ("nodes", i, "listings", k, "ticker")
 
 
@@ -628,90 +577,23 @@ def positions(text: str) -> dict[tuple, int]:
     return out
 
 
-# --------------------------------------------------------------------------- writing
-
-
-class _FlowList(list):
-    pass
-
-
-class _CanonicalDumper(_Dumper):  # type: ignore[misc, valid-type]
-    def ignore_aliases(self, data):  # noqa: D102
-        return True  # no anchors: two claims sharing one date object are still written out twice
-
-
-_CanonicalDumper.add_representer(
-    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
-)
-
-_TYPE_ORDER = {t: i for i, t in enumerate(NODE_TYPES)}
-_EDGE_ORDER = {t: i for i, t in enumerate(EDGE_TYPES)}
-
-
-def canonical(data: GraphData) -> dict:
-    """The plain, canonically ordered structure that :func:`dump_graph` writes.
-
-    Nodes are ordered by type then id, edges by type, source, target, claims by date then
-    report; defaults and empty lists are left out. The same graph always gives the same
-    bytes, so diffs show only what changed.
-    """
-    nodes = []
-    for n in sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id)):
-        d = n.model_dump(exclude_defaults=True)
-        d = {"id": d.pop("id"), "type": n.type, **d}
-        if "aliases" in d:
-            d["aliases"] = _FlowList(d["aliases"])
-        nodes.append(d)
-    edges = []
-    for e in sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target)):
-        claims = sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
-        edges.append(
-            {
-                "type": e.type,
-                "source": e.source,
-                "target": e.target,
-                "claims": [c.model_dump(exclude_defaults=True) for c in claims],
-            }
-        )
-    return {"version": data.version, "nodes": nodes, "edges": edges}
-
-
-HEADER = (
-    "# supplychain knowledge graph. Written canonically by `supplychain`; edit by hand if you\n"
-    "# like, then run `supplychain validate`. Data model: see README.md.\n"
-)
-
-
-def dump_graph(data: GraphData) -> str:
-    """Canonical YAML text of a graph (stable order and formatting)."""
-    body = yaml.dump(
-        canonical(data),
-        Dumper=_CanonicalDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=100_000,
-        indent=2,
-    )
-    return HEADER + body
-
-
 def save_graph(data: GraphData, path: Path | str) -> str:
     """Validate ``data`` as the file it will become, then replace ``path`` atomically.
 
     The text is parsed back and checked before anything touches the disk; it is written
     to a temporary file beside the target, flushed to disk and renamed over it, so a
-    crash leaves either the old file or the new one. What the check read is then the
-    file's cache entry (:func:`supplychain.cache.remember`). Returns the text written.
+    crash leaves either the old file or the new one. Returns the text written.
+    (:func:`supplychain.cache.save_graph` also leaves the file's cache entry.)
     """
+    return write_graph(data, path)[0]
+
+
+def write_graph(data: GraphData, path: Path | str, names: dict | None = None) -> tuple[str, bytes, GraphData]:
+    """:func:`save_graph`, returning (the text, its bytes, the data validating them gave);
+    ``names`` receives the keys the checks made (see :func:`parse_graph_text`)."""
     path = Path(path)
-    text = dump_graph(data)
-    raw = text.encode("utf-8")
-    names: dict = {}
-    checked = parse_graph_text(text, str(path), names=names)
+    raw = dump_graph(data).encode("utf-8")  # the text itself is not kept: 250 MB at 100k companies
+    checked = parse_graph_text(raw, str(path), names=names)
     with atomic_writer(path, "wb") as f:
         f.write(raw)
-    from .cache import remember
-
-    remember(path, raw, checked, names)  # the next load reads the cache, not 150 MB of YAML
-    return text
+    return raw.decode("utf-8"), raw, checked

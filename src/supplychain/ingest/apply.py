@@ -79,7 +79,7 @@ def _fresh(day: dt.date) -> dt.date:
 
 def write_graph(data: GraphData, path: Path | str) -> str:
     """Validate and atomically write ``data``; on failure say that nothing was written."""
-    from ..store import save_graph
+    from ..cache import save_graph  # leaves the cache entry of what it wrote: the next command is warm
 
     try:
         return save_graph(data, path)

@@ -1,0 +1,304 @@
+"""The canonical form of a graph file: its order (:func:`canonical`) and its bytes
+(:func:`dump_graph`).
+
+The bytes are what PyYAML's dumper writes for the canonical structure (block style, two
+spaces, aliases as a flow list, Unicode as is, no line folding); :func:`dump_graph`
+writes them itself from the models, a handful of times faster, and hands PyYAML any node or edge it is not sure
+about (a line break or a control character in a string, a string of 50,000 characters).
+PyYAML's choice of style for each string is reproduced from its ``analyze_scalar``:
+plain when YAML 1.1 reads the text back as that string, single-quoted otherwise (so
+``'300308'``, ``'yes'`` and ``'2025-11-26'`` are quoted, and ``002837``, which cannot be
+an octal number, is not: the loader reads it back as text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from .schema import EDGE_TYPES, NODE_TYPES, GraphData
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _FlowList(list):
+    pass
+
+
+class _CanonicalDumper(_Dumper):  # type: ignore[misc, valid-type]
+    def ignore_aliases(self, data):  # noqa: D102
+        return True  # no anchors: two claims sharing one date object are still written out twice
+
+
+_CanonicalDumper.add_representer(
+    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
+
+_TYPE_ORDER = {t: i for i, t in enumerate(NODE_TYPES)}
+_EDGE_ORDER = {t: i for i, t in enumerate(EDGE_TYPES)}
+
+
+def canonical(data: GraphData) -> dict:
+    """The plain, canonically ordered structure that :func:`dump_graph` writes.
+
+    Nodes are ordered by type then id, edges by type, source, target, claims by date then
+    report; defaults and empty lists are left out. The same graph always gives the same
+    bytes, so diffs show only what changed.
+    """
+    nodes = [_node_doc(n) for n in sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))]
+    edges = [_edge_doc(e) for e in sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target))]
+    return {"version": data.version, "nodes": nodes, "edges": edges}
+
+
+def _node_doc(n) -> dict:
+    d = _plain(n)
+    d = {"id": d.pop("id"), "type": n.type, **d}
+    if "aliases" in d:
+        d["aliases"] = _FlowList(d["aliases"])
+    return d
+
+
+def _edge_doc(e) -> dict:
+    return {"type": e.type, "source": e.source, "target": e.target, "claims": [_plain(c) for c in _claims(e)]}
+
+
+def _claims(e) -> list:
+    return sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
+
+
+_FIELDS: dict[type, list[tuple[str, Any]]] = {}
+
+
+def _plain(model: BaseModel) -> dict:
+    """``model.model_dump(exclude_defaults=True)``, five times faster for these models:
+    fields in their order, those equal to their default left out, models nested as dicts."""
+    cls = type(model)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = [(n, f.get_default(call_default_factory=True)) for n, f in cls.model_fields.items()]
+    out = {}
+    for name, default in fields:
+        v = getattr(model, name)
+        if v is default or (v == default and type(v) is type(default)):
+            continue
+        if isinstance(v, BaseModel):
+            v = _plain(v)
+        elif type(v) is list and v and isinstance(v[0], BaseModel):
+            v = [_plain(x) for x in v]
+        out[name] = v
+    return out
+
+HEADER = (
+    "# supplychain knowledge graph. Written canonically by `supplychain`; edit by hand if you\n"
+    "# like, then run `supplychain validate`. Data model: see README.md.\n"
+)
+
+
+def dump_graph(data: GraphData) -> str:
+    """Canonical YAML text of a graph (stable order and formatting).
+
+    Byte for byte ``HEADER + pyyaml_dump(canonical(data))`` (block style, two spaces,
+    aliases as a flow list, Unicode as is, no line folding), written straight from the
+    models: a node or edge the emitter is not sure about is handed to PyYAML.
+
+    >>> from supplychain.store import load_data
+    >>> data = load_data("tests/fixtures/core/mini.yaml")
+    >>> dump_graph(data) == HEADER + pyyaml_dump(canonical(data))
+    True
+    """
+    out = [HEADER]
+    version = data.version
+    out.append(f"version: {version}\n" if type(version) is int else pyyaml_dump({"version": version}))
+    scalars: dict[str, str] = {}
+    nodes = sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))
+    edges = sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target))
+    for key, items, write, doc in (("nodes", nodes, _model, _node_doc), ("edges", edges, _edge, _edge_doc)):
+        if not items:
+            out.append(f"{key}: []\n")
+            continue
+        out.append(f"{key}:\n")
+        for item in items:
+            mark = len(out)
+            try:
+                write(item, "  ", "- ", out, scalars)
+            except _Unsure:
+                del out[mark:]
+                out.append(pyyaml_dump([doc(item)]))
+    return "".join(out)
+
+
+def pyyaml_dump(doc: Any) -> str:
+    """What PyYAML's C dumper writes for ``doc`` in the canonical style (the reference
+    :func:`dump_graph` is tested against)."""
+    return yaml.dump(
+        doc,
+        Dumper=_CanonicalDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100_000,
+        indent=2,
+    )
+
+
+class _Unsure(Exception):
+    """The emitter is not sure to write what PyYAML would: PyYAML writes that part."""
+
+
+def _fields(cls: type) -> list[tuple[str, Any]]:
+    """(name, default) of a model class's fields in canonical order (a node's id, then its
+    type, then the rest as declared)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        pairs = [(n, f.get_default(call_default_factory=True)) for n, f in cls.model_fields.items()]
+        if "id" in cls.model_fields and "type" in cls.model_fields:
+            first = [p for p in pairs if p[0] == "id"] + [p for p in pairs if p[0] == "type"]
+            pairs = first + [p for p in pairs if p[0] not in ("id", "type")]
+        fields = _FIELDS[cls] = pairs
+    return fields
+
+
+def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> None:
+    """A model as a block mapping whose keys stand at ``pad`` (the first after ``lead``):
+    the fields of ``model_dump(exclude_defaults=True)``, in :func:`_fields` order."""
+    for name, default in _fields(type(m)):
+        v = getattr(m, name)
+        if v is default or (v == default and type(v) is type(default)):
+            continue
+        t = type(v)
+        if t is str:
+            s = scalars.get(v)
+            if s is None:
+                s = scalars[v] = _scalar_str(v, False)
+            out.append(f"{lead}{name}: {s}\n")
+        elif isinstance(v, BaseModel):
+            out.append(f"{lead}{name}:\n")
+            _model(v, pad + "  ", pad + "  ", out, scalars)
+        elif t is list and name == "aliases":
+            line = f"{lead}{name}: [{', '.join(_flow_str(a) for a in v)}]\n"
+            if len(line) > _LONGEST:
+                raise _Unsure
+            out.append(line)
+        elif t is list and v and all(isinstance(x, BaseModel) for x in v):
+            out.append(f"{lead}{name}:\n")
+            for x in v:
+                _model(x, pad + "  ", pad + "- ", out, scalars)
+        else:
+            out.append(f"{lead}{name}: {_other_scalar(v)}\n")
+        lead = pad
+
+
+def _edge(e, pad: str, lead: str, out: list[str], scalars: dict) -> None:
+    """An edge: type, source, target, then its claims in canonical order."""
+    claims = _claims(e)
+    if not claims:
+        raise _Unsure
+    for name in ("type", "source", "target"):
+        v = getattr(e, name)
+        if type(v) is not str:
+            raise _Unsure
+        s = scalars.get(v)
+        if s is None:
+            s = scalars[v] = _scalar_str(v, False)
+        out.append(f"{lead}{name}: {s}\n")
+        lead = pad
+    out.append(f"{pad}claims:\n")
+    for c in claims:
+        _model(c, pad + "  ", pad + "- ", out, scalars)
+
+
+_LONGEST = 50_000
+"""Longer scalars or flow lists are PyYAML's to write (it folds lines past 100,000 columns)."""
+_UNUSUAL_CHAR = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
+"""Characters after which PyYAML's choice of style is not a plain or single-quoted line:
+control characters, line breaks (\\x85, \\u2028, \\u2029), the byte-order mark."""
+_BLANKS = "\0 \t\r\n\x85\u2028\u2029"
+_INDICATOR = re.compile(r"[#,\[\]{}&*!|>'\"%@`?:]|^[- ]| $|^\.\.\.")
+"""Anything :func:`_plain_allowed` looks at: a string without it is plain anywhere."""
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def _implicitly_str(s: str) -> bool:
+    """Whether PyYAML reads ``s`` unquoted as a string (not a number, bool, null, date...)."""
+    for _, regexp in _RESOLVERS.get(s[0] if s else "", []) + _RESOLVERS.get(None, []):
+        if regexp.match(s):
+            return False
+    return True
+
+
+def _plain_allowed(s: str) -> tuple[bool, bool]:
+    """(in block context, in flow context): PyYAML's ``analyze_scalar`` for a one-line
+    string of printable characters."""
+    if not _INDICATOR.search(s):
+        return True, True  # most strings: nothing below applies
+    block = flow = True
+    if s.startswith(("---", "...")) or s[0] == " " or s[-1] == " ":
+        return False, False
+    n = len(s)
+    followed = n == 1 or s[1] in _BLANKS
+    c = s[0]
+    if c in "#,[]{}&*!|>'\"%@`":
+        return False, False
+    if c in "?:":
+        flow = False
+        if followed:
+            block = False
+    if c == "-" and followed:
+        return False, False
+    if not flow and not block:
+        return False, False
+    for i in range(1, n):
+        c = s[i]
+        if c in ",?[]{}":
+            flow = False
+        elif c == ":":
+            flow = False
+            if i + 1 >= n or s[i + 1] in _BLANKS:
+                block = False
+        elif c == "#" and s[i - 1] in _BLANKS:
+            return False, False
+    return block, flow
+
+
+def _flow_str(s: Any) -> str:
+    if type(s) is not str:
+        raise _Unsure
+    return _scalar_str(s, flow=True)
+
+
+def _scalar_str(s: str, flow: bool) -> str:
+    if not s:
+        return "''"
+    if len(s) > _LONGEST or _UNUSUAL_CHAR.search(s):
+        raise _Unsure
+    block_ok, flow_ok = _plain_allowed(s)
+    if (flow_ok if flow else block_ok) and _implicitly_str(s):
+        return s
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _other_scalar(v: Any) -> str:
+    """Numbers and dates as PyYAML represents them (plain)."""
+    t = type(v)
+    if t is float:
+        if not math.isfinite(v):
+            raise _Unsure
+        text = repr(v).lower()
+        if "." not in text and "e" in text:
+            text = text.replace("e", ".0e", 1)
+        if _RESOLVES_FLOAT.match(text):
+            return text
+        raise _Unsure
+    if t is int:
+        return str(v)
+    if t is dt.date:
+        return v.isoformat()
+    raise _Unsure
+
+
+_RESOLVES_FLOAT = next(r for tag, r in _RESOLVERS["1"] if tag == "tag:yaml.org,2002:float")
