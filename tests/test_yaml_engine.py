@@ -294,7 +294,7 @@ def test_a_patch_metric_must_be_finite(capsys, graph_file, value):
 
 @pytest.mark.parametrize("command", [["validate"], ["exposure", "阿里云资本开支"], ["ingest", str(SEED_NOTE)]])
 def test_a_device_as_the_graph_is_refused_before_reading(capsys, command):
-    one_line_refusal(capsys, "-g", "/dev/zero", *command, expect="/dev/zero: not a regular file", within=5)
+    one_line_refusal(capsys, "-g", "/dev/zero", *command, expect="/dev/zero: is a device, not a regular file", within=5)
 
 
 def test_a_graph_over_the_size_limit_is_refused_with_its_size(capsys, graph_file, monkeypatch):

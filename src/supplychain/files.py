@@ -108,13 +108,18 @@ def _open_regular(path: Path) -> int:
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
     if not stat.S_ISREG(st.st_mode):
-        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else ("a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
-        raise FileFormatError(str(path), 0, f"is {kind}, not a regular file; pass a file")
+        raise not_regular(path, st)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between the two looks
         os.close(fd)
         raise FileFormatError(str(path), 0, "is not a regular file; pass a file")
     return fd
+
+
+def not_regular(path: Path | str, st: os.stat_result) -> FileFormatError:
+    """The one-line refusal of a path that is no regular file (a FIFO, a device...)."""
+    kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else ("a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
+    return FileFormatError(str(path), 0, f"is {kind}, not a regular file; pass a file")
 
 
 def require_file(path: Path | str) -> None:
@@ -126,7 +131,7 @@ def require_file(path: Path | str) -> None:
     if path.is_dir():
         raise FileFormatError(str(path), 0, "is a directory, not a file")
     if not path.is_file():
-        raise FileFormatError(str(path), 0, "is not a regular file; pass a file")
+        raise not_regular(path, path.stat())
 
 
 class GraphLock:

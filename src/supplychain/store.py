@@ -33,7 +33,7 @@ import yaml_rs
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue
-from .files import atomic_write, atomic_writer, graph_lock, read_text  # noqa: F401 (re-exported)
+from .files import atomic_write, atomic_writer, graph_lock, not_regular, read_text  # noqa: F401 (re-exported)
 from .canonical import HEADER, canonical, dump_graph, pyyaml_dump  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
@@ -204,7 +204,7 @@ def check_graph_file(path: Path | str) -> None:
     if stat.S_ISDIR(st.st_mode):
         return  # read_text says "is a directory"
     if not stat.S_ISREG(st.st_mode):
-        raise FileFormatError(str(path), 0, "not a regular file (a device or a pipe?); pass the path of a graph YAML file")
+        raise not_regular(path, st)
     if st.st_size > MAX_GRAPH_BYTES:
         raise FileFormatError(
             str(path),
