@@ -510,3 +510,36 @@ def test_19_today_anywhere_on_earth_is_not_the_future():
     with pytest.raises(FileFormatError, match=r"^x\.md:3: dated "):
         refuse_future(latest_today() + dt.timedelta(days=1), "x.md", 3, False)
     refuse_future(latest_today() + dt.timedelta(days=1), "x.md", 3, True)
+
+
+# --------------------------------------------------------------------------- 3: a number too large in a note
+
+
+def test_3_a_note_whose_figure_overflows_is_refused_at_its_line(place, capsys, tmp_path):
+    """400 nines read as a float are infinity: refused at the key fact's line, nothing written."""
+    g, before, listing = place
+    text = LATER.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    n = next(i for i, x in enumerate(lines) if "亿元" in x and x.lstrip()[:1].isdigit())
+    head = lines[n].split("亿元", 1)[0]
+    digits = len(head) - len(head.rstrip("0123456789."))
+    lines[n] = head[: len(head) - digits] + "9" * 400 + "亿元" + lines[n].split("亿元", 1)[1]
+    note = tmp_path / "notes" / LATER.name
+    note.parent.mkdir()
+    note.write_text("".join(lines), encoding="utf-8")
+    listing = files_in(tmp_path)
+    line = refused(run(capsys, "-g", g, "ingest", note), 1, g, before, tmp_path, listing)
+    assert f"{LATER.name}:{n + 1}: metric" in line and "too large" in line
+
+
+def test_a_folder_of_notes_is_read_for_every_note_kind(tmp_path):
+    """A folder holds notes of every kind ingest reads, not only Markdown; other files are left alone."""
+    from supplychain.ingest.apply import note_files
+
+    notes = ROOT / "tests" / "fixtures" / "notes"
+    for name in ("broker_switches_20251212.md", "broker_servers_20251218.html", "broker_optical_20251219.txt",
+                 "reference_extra.csv"):
+        (tmp_path / name).write_bytes((notes / name).read_bytes())
+    (tmp_path / ".hidden.md").write_text("# not a note", encoding="utf-8")
+    found = [p.name for p in note_files([tmp_path])]
+    assert found == ["broker_optical_20251219.txt", "broker_servers_20251218.html", "broker_switches_20251212.md"]

@@ -128,14 +128,22 @@ class IngestResult:
         return "\n".join(lines)
 
 
+NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+"""What a folder of notes is read for (a file named on the command line is read whatever its name)."""
+
+
 def note_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The notes named: files as given, folders as the ``*.md`` files inside them."""
+    """The notes named: files as given, folders as the note files inside them
+    (:data:`NOTE_SUFFIXES`, any case; hidden files skipped)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*.md") if x.is_file())
+            found = sorted(
+                x for x in p.rglob("*")
+                if x.suffix.lower() in NOTE_SUFFIXES and not x.name.startswith(".") and x.is_file()
+            )
             if not found:
-                raise FileFormatError(str(p), 0, "folder holds no .md notes")
+                raise FileFormatError(str(p), 0, f"folder holds no notes ({', '.join(NOTE_SUFFIXES)})")
             out += found
         else:
             out.append(p)

@@ -14,7 +14,7 @@ def register(sub, add) -> None:
         "add research notes to the graph: plan, validate, then write (re-ingesting a note changes nothing)",
         formats=False,
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="note files (Markdown, text, HTML or PDF; - for standard input) or folders of .md notes "
+    p.add_argument("paths", nargs="+", metavar="PATH", help="note files (Markdown, text, HTML or PDF; - for standard input) or folders of them "
                         "(ingested in date order)")
     p.add_argument("--driver", type=_name, metavar="NODE_OR_NEW_NAME",
                    help="the driver the notes' claims hang on: an existing driver (any name) or a new driver's name; "

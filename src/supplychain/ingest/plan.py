@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -484,6 +485,10 @@ def plan_report(
         )
     for fact in report.facts:
         for m in fact.metrics:
+            if not all(math.isfinite(x) for x in (m.value, m.yoy) if x is not None):
+                raise FileFormatError(
+                    file, fact.line, f"metric {m.name!r}: the number is too large to be a figure; check the note"
+                )
             metric = Metric(
                 name=m.name, value=m.value, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
                 source=Evidence(report=report.id, date=report.date, quote=fact.quote),
