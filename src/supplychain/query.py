@@ -59,6 +59,8 @@ class Reach:
     hops: tuple[Hop, ...]
     stance: str | None = None
     sector: str | None = None
+    constituents: tuple["Constituent", ...] | None = None
+    """For an ETF scored by look-through (:func:`look_through`): its reached holdings, by contribution."""
 
     @property
     def id(self) -> str:
@@ -66,6 +68,8 @@ class Reach:
 
     def explain(self) -> str:
         """The score as a product of its hop weights, e.g. ``drives 0.9 × member_of 1 × recommended 1 = 0.9``."""
+        if self.constituents is not None:
+            return f"look-through: Σ weight × score over {len(self.constituents)} reached holdings = {self.score:.4g}"
         parts = []
         for h in self.hops:
             rule = EDGE_RULES[h.edge.type]
@@ -211,15 +215,92 @@ def exposure(
             continue
         score = round(score, 6)
         found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), score, path, steps, stance, sector))
+    through = look_through(g, best, origin.id, as_of) if "etf" in wanted_types else {}
+    if through:
+        found = [f for f in found if f[0][3] not in through]
+        for etf_id, (score, steps, parts) in through.items():
+            path = (origin.id,) + tuple(v for _, v, _, _ in steps)
+            sector = next((n for n in reversed(path) if types[n] == "sector"), None)
+            if score > 0 and not wanted_stances and (not wanted_sectors or wanted_sectors & set(path)):
+                found.append(((-score, len(rank), sector or "", etf_id), score, path, steps, None, sector))
     found.sort(key=lambda f: f[0])
     if top is not None:
         found = found[:top]
     nodes = g.nodes
     results = [
-        Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector)
+        Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector,
+              through[key[3]][2] if key[3] in through else None)
         for key, score, path, steps, stance, sector in found
     ]
     return ExposureReport(origin, results, depth, as_of)
+
+
+@dataclass(frozen=True)
+class Constituent:
+    """One holding of a looked-through ETF: its weight in the fund, score and share of the fund's score."""
+
+    id: str
+    weight: float
+    score: float
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.score
+
+
+def etf_holdings(g: Graph, etf_id: str, as_of: dt.date | None = None) -> list[tuple[str, float, int]]:
+    """``(company id, weight, edge index)`` of an ETF's latest imported holdings.
+
+    Holdings are ``holds`` edges whose current claim (on or before ``as_of``) carries a
+    weight (``supplychain holdings import``); the latest import counts alone, so a name
+    that left the fund stops counting. Empty for an ETF with no imported holdings.
+    """
+    entry = g.entry
+    held = []
+    for j in entry.edges_by(etf_id, "out"):
+        if entry.edge_type(j) != "holds":
+            continue
+        e = entry.edge(j)
+        claim = current_claim(e.claims, as_of)
+        if claim is not None and claim.weight is not None:
+            held.append((claim.date, e.target, claim.weight, j))
+    if not held:
+        return []
+    latest = max(d for d, _, _, _ in held)
+    return [(c, w, j) for d, c, w, j in held if d == latest]
+
+
+def look_through(g: Graph, best: dict, origin: str, as_of: dt.date | None = None) -> dict[str, tuple[float, tuple, tuple[Constituent, ...]]]:
+    """Scores of the ETFs with imported holdings, from what they hold.
+
+    An ETF's score is Σ weight × score over its holdings (a holding ``best_paths`` did
+    not reach scores 0), replacing the fixed ``holds``/``exposed_to`` hop. Returns, per
+    such ETF, the score, the steps of the path through its biggest contributor, and the
+    reached constituents by contribution. An ETF without imported holdings is not in it.
+    """
+    if not g.entry.has_weights:
+        return {}
+    out = {}
+    types = g.node_types
+    for etf_id in (n for n, t in types.items() if t == "etf"):
+        held = etf_holdings(g, etf_id, as_of)
+        if not held or etf_id == origin:
+            continue
+        parts = []
+        top = None
+        for company, weight, j in held:
+            reached = best.get(company)
+            if reached is None:
+                continue
+            parts.append((Constituent(company, weight, round(reached[0], 6)), j))
+        parts.sort(key=lambda p: (-p[0].contribution, p[0].id))
+        score = round(sum(p.contribution for p, _ in parts), 6)
+        steps = ()
+        if parts:
+            top, j = parts[0]
+            steps = best[top.id][1] + ((top.id, etf_id, EDGE_RULES["holds"].weight, j),)
+        out[etf_id] = (score, steps, tuple(p for p, _ in parts))
+    return out
 
 
 def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = None) -> list[Reach]:
