@@ -90,26 +90,31 @@ def plan_import(g, etf: str, path: Path | str, day: dt.date) -> tuple[ImportPlan
             plan.held.append((h, h.node_id))
     if not plan.held:
         raise SupplyChainError(f"{path}: none of its {len(plan.left_out)} rows is a company in the graph; nothing to import")
-    data = g.data.model_copy(deep=True)
-    existing = next((n for n in data.nodes if n.id == report.id), None)
-    if existing is None:
+    # a new list of the same models: only the edges that change are copied, so the loaded
+    # graph (whose models these are) stays as it was
+    old = g.data
+    data = GraphData.model_construct(version=old.version, nodes=list(old.nodes), edges=list(old.edges))
+    if report.id not in g.nodes:
         data.nodes.append(report)
         plan.new_report = True
-    elif existing.type != "report":
-        raise SupplyChainError(f"{report.id} is already a {existing.type} in the graph; cannot file the holdings under it")
-    edges = {e.key: e for e in data.edges}
+    elif g.type_of(report.id) != "report":
+        raise SupplyChainError(f"{report.id} is already a {g.type_of(report.id)} in the graph; cannot file the holdings under it")
+    position = {e.key: i for i, e in enumerate(data.edges) if e.type == "holds" and e.source == node.id}
     for h, company in plan.held:
         claim = Claim(report=report.id, date=_fresh(day), quote=" | ".join(t for t in h.texts if t) or h.label,
                       weight=round(min(h.weight, 1.0), 8))
         key = edge_key("holds", node.id, company)
-        e = edges.get(key)
-        if e is None:
-            edges[key] = e = Edge(type="holds", source=node.id, target=company, claims=[claim])
-            data.edges.append(e)
+        i = position.get(key)
+        if i is None:
+            data.edges.append(Edge(type="holds", source=node.id, target=company, claims=[claim]))
             plan.new_edges += 1
             plan.new_claims += 1
-        elif not any(c.report == claim.report and c.quote == claim.quote and c.weight == claim.weight for c in e.claims):
-            e.claims = [c for c in e.claims if c.report != claim.report] + [claim]  # a re-import of the day replaces its claim
+            continue
+        e = data.edges[i]
+        if not any(c.report == claim.report and c.quote == claim.quote and c.weight == claim.weight for c in e.claims):
+            # a re-import of the same day replaces that day's claim
+            claims = [c for c in e.claims if c.report != claim.report] + [claim]
+            data.edges[i] = e.model_copy(update={"claims": claims})
             plan.new_claims += 1
     return plan, data
 
