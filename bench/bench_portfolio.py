@@ -75,13 +75,13 @@ def write_book(g, lines: int, csv_path: Path, xlsx_path: Path) -> None:
     wb.save(xlsx_path)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, float]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--companies", type=int, default=10_000)
     p.add_argument("--lines", type=int, default=3_000)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--workdir", default=str(BENCH / "out"))
-    args = p.parse_args()
+    args = p.parse_args(argv)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     path, _ = ensure_graph(args.companies, 0, workdir)
@@ -131,6 +131,7 @@ def main() -> None:
         print(f"  {name:<28} {seconds:8.3f} s")
     print(f"  (busiest driver {busiest}: book exposure {next(d.exposure for d in book.drivers if d.driver.id == busiest):.4f}; "
           f"look-through ETF {etf.id} {'in' if any(r.id == etf.id for r in report.results) else 'not in'} its results)")
+    return results
 
 
 if __name__ == "__main__":

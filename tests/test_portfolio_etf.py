@@ -53,6 +53,9 @@ def test_imported_etf_scores_from_its_constituents_others_do_not_change(graph_co
     assert by_id["etf-515070"]["look_through"] is True and by_id["etf-516630"]["look_through"] is False
     assert by_id["etf-515070"]["constituents"][0] == {"id": "innolight", "weight": 0.1, "score": 0.9, "contribution": 0.09}
     assert "look-through" in by_id["etf-515070"]["explain"]
+    code, out, _ = run(capsys, "-g", graph_copy, "exposure", "阿里云资本开支", "--type", "etf")
+    assert "      look-through (5 reached): 中际旭创 10.00% × 0.900, 新易盛 8.00% × 0.900, 寒武纪 9.00% × 0.540" in out
+    assert out.count("look-through") == 1  # the other ETFs keep their fixed hop
 
 
 def test_import_twice_changes_nothing_and_warm_cache_keeps_weights(graph_copy, capsys):
