@@ -110,3 +110,20 @@ def test_portfolio_holding_an_imported_etf_is_looked_through(graph_copy, capsys)
     etf = next(c for c in d["contributors"] if c["id"] == "etf-515070")
     assert etf["look_through"] is True and etf["score"] == pytest.approx(0.2754)
     assert d["exposure"] == pytest.approx(0.2 * 0.9 + 0.1 * 0.9 + 0.1 * 0.2754 + 0.1 * 0.54)
+
+
+def test_weights_dump_canonically_and_validate(graph_copy, capsys):
+    from supplychain.store import dump_graph, load_data
+
+    untouched = graph_copy.read_text(encoding="utf-8")
+    assert dump_graph(load_data(graph_copy)) == untouched  # no weights: the same bytes as before
+    run(capsys, "-g", graph_copy, "holdings", "import", "515070", ETF_515070, "--date", "2025-12-01")
+    text = graph_copy.read_text(encoding="utf-8")
+    assert dump_graph(load_data(graph_copy)) == text
+    assert "    quote: 300308.SZ,中际旭创,10.00\n    weight: 0.1\n" in text
+    code, out, _ = run(capsys, "-g", graph_copy, "validate")
+    assert code == 0
+    bad = graph_copy.with_name("bad.yaml")
+    bad.write_text(text.replace("weight: 0.1\n", "weight: 1.5\n", 1), encoding="utf-8")
+    code, _, err = run(capsys, "-g", bad, "validate")
+    assert code == 1 and "weight" in err and "less than or equal to 1" in err

@@ -163,25 +163,27 @@ def _csv_rows(path: Path, raw: bytes) -> list[tuple[int, list, str]]:
 def _xlsx_rows(path: Path, raw: bytes) -> list[tuple[int, list, str]]:
     """(row number, cells, the cells joined by commas) of every non-empty row of the first sheet."""
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, ValueError, TypeError, OSError, EOFError)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
-        raise FileFormatError(str(path), 0, f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
-    except Exception as e:  # openpyxl's own InvalidFileException and XML parse errors
-        raise FileFormatError(str(path), 0, f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # read-only mode trusts the file's stated size, which exporters get wrong
-        out = []
-        for i, cells in enumerate(ws.iter_rows(values_only=True), 1):
-            values = [_cell(c) for c in cells]
-            if any(v not in (None, "") for v in values):
-                out.append((i, values, ",".join("" if v is None else str(v) for v in values)))
-    finally:
-        wb.close()
+        try:
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()  # read-only mode trusts the file's stated size, which exporters get wrong
+            out = []
+            for i, cells in enumerate(ws.iter_rows(values_only=True), 1):
+                values = [_cell(c) for c in cells]
+                if any(v not in (None, "") for v in values):
+                    out.append((i, values, ",".join("" if v is None else str(v) for v in values)))
+        finally:
+            wb.close()
+    except unreadable as e:
+        raise FileFormatError(str(path), 0, f"not a readable XLSX workbook ({type(e).__name__}: {e}); "
+                              "save it again from Excel or export CSV") from None
     return out
 
 
