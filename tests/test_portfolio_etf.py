@@ -127,3 +127,18 @@ def test_weights_dump_canonically_and_validate(graph_copy, capsys):
     bad.write_text(text.replace("weight: 0.1\n", "weight: 1.5\n", 1), encoding="utf-8")
     code, _, err = run(capsys, "-g", bad, "validate")
     assert code == 1 and "weight" in err and "less than or equal to 1" in err
+
+
+def test_exposure_scores_agree_with_exposure(graph_copy, capsys):
+    """The portfolio's fast path gives every name exposure's own score and stance."""
+    from supplychain.query import exposure_scores
+
+    for imported in (False, True):
+        if imported:
+            run(capsys, "-g", graph_copy, "holdings", "import", "515070", ETF_515070, "--date", "2025-12-01")
+        g = load_graph(graph_copy)
+        for driver in sorted(n for n, t in g.node_types.items() if t in ("driver", "sector")):
+            for depth in (1, 2, 4):
+                _, fast = exposure_scores(g, driver, depth=depth)
+                slow = {r.id: (r.score, r.stance) for r in exposure(g, driver, depth=depth).results}
+                assert fast == slow, (driver, depth)

@@ -164,6 +164,7 @@ def exposure(
     sectors: Iterable[str] | None = None,
     stances: Iterable[str] | None = None,
     top: int | None = None,
+    only: Iterable[str] | None = None,
 ) -> ExposureReport:
     """Every company and ETF exposed to ``driver`` with score, stance, best path, evidence.
 
@@ -181,6 +182,8 @@ def exposure(
         name), or with these stances.
     top : int, optional
         Keep the best ``top`` results.
+    only : optional
+        Keep only these node ids (a portfolio's few holdings: no path is built for the rest).
 
     Results are ordered by score, then stance (recommended first), then sector, then id.
     """
@@ -204,8 +207,9 @@ def exposure(
     # rank on what the steps say (the graph's columns), then build models, Hop and Reach
     # objects for the kept results only: with `top`, a big graph's query skips thousands
     found = []
+    only = set(only) if only is not None else None
     for node_id, (score, steps) in best.items():
-        if node_id == origin.id or types[node_id] not in wanted_types:
+        if node_id == origin.id or types[node_id] not in wanted_types or (only is not None and node_id not in only):
             continue
         path = (origin.id,) + tuple(v for _, v, _, _ in steps)
         stance, sector = _stance_and_sector(g, path, steps[-1][3] if steps else None, as_of)
@@ -221,7 +225,7 @@ def exposure(
         for etf_id, (score, steps, parts) in through.items():
             path = (origin.id,) + tuple(v for _, v, _, _ in steps)
             sector = next((n for n in reversed(path) if types[n] == "sector"), None)
-            if score > 0 and not wanted_stances and (not wanted_sectors or wanted_sectors & set(path)):
+            if score > 0 and not wanted_stances and (not wanted_sectors or wanted_sectors & set(path)) and (only is None or etf_id in only):
                 found.append(((-score, len(rank), sector or "", etf_id), score, path, steps, None, sector))
     found.sort(key=lambda f: f[0])
     if top is not None:
@@ -233,6 +237,37 @@ def exposure(
         for key, score, path, steps, stance, sector in found
     ]
     return ExposureReport(origin, results, depth, as_of)
+
+
+def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None) -> tuple[object, dict[str, tuple[float, str | None]]]:
+    """The driver's node and ``{id: (score, stance)}`` of every company and ETF
+    :func:`exposure` lists for it, with the same scores and stances, but no path or model
+    built: for asking about thousands of names at once (a portfolio), then :func:`exposure`
+    with ``only=`` for the few whose path is shown.
+
+    >>> from supplychain import load_graph
+    >>> _, scores = exposure_scores(load_graph("data/graph.yaml"), "阿里云资本开支")
+    >>> scores["innolight"], scores["ieit"]
+    ((0.9, 'recommended'), (0.54, 'listed'))
+    """
+    if depth < 1:
+        raise SupplyChainError(f"depth must be at least 1 (got {depth})")
+    origin = g.resolve(driver, types=EXPOSURE_SOURCES)
+    best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
+    types, edge_type = g.node_types, g.entry.edge_type
+    out: dict[str, tuple[float, str | None]] = {}
+    for node_id, (score, steps) in best.items():
+        if node_id == origin.id or types[node_id] not in EXPOSED_TYPES:
+            continue
+        last = steps[-1][3] if steps else None
+        stance = g.edge_stance(last, as_of) if last is not None and EDGE_RULES[edge_type(last)].stance else None
+        out[node_id] = (round(score, 6), stance)
+    for etf_id, (score, _, _) in look_through(g, best, origin.id, as_of).items():
+        if score > 0:
+            out[etf_id] = (score, None)
+        else:
+            out.pop(etf_id, None)
+    return origin, out
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..query import Reach, exposure
+from ..query import Reach, exposure, exposure_scores
 from .reader import HoldingsFile
 from .resolve import Holding, resolve_holdings
 
@@ -34,34 +34,47 @@ def stance_call(stance: str | None) -> str:
 
 @dataclass
 class Contribution:
-    """One holding's part in the book's exposure to one driver."""
+    """One holding's part in the book's exposure to one driver; ``reach`` (the path and
+    evidence) is filled for the contributors shown (``top``)."""
 
     holding: Holding
-    reach: Reach
+    score: float
+    stance: str | None
+    reach: Reach | None = None
 
     @property
-    def score(self) -> float:
-        return self.reach.score
+    def id(self) -> str:
+        return self.holding.node_id
 
     @property
     def contribution(self) -> float:
-        return self.holding.weight * self.reach.score
+        return self.holding.weight * self.score
 
     @property
     def call(self) -> str:
-        return stance_call(self.reach.stance)
+        return stance_call(self.stance)
 
 
 @dataclass
 class DriverExposure:
-    """The book against one driver: its exposure, reached weight, contributors best first,
-    and the holdings with a non-"exposed" call (kept apart, by call)."""
+    """The book against one driver: its exposure, reached weight, every reached holding
+    (exposed calls by contribution, then the others), and the sums of the holdings with a
+    non-"exposed" call (kept apart, by call)."""
 
     driver: object
     exposure: float
     reached_weight: float
     contributions: list[Contribution] = field(default_factory=list)
     apart: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> list[Contribution]:
+        """The contributors whose path and evidence were looked up (``top``), in order."""
+        return [c for c in self.contributions if c.reach is not None]
+
+    @property
+    def reached(self) -> int:
+        return sum(1 for c in self.contributions if c.call == "exposed")
 
 
 @dataclass
@@ -84,7 +97,7 @@ class Book:
     @property
     def unreached(self) -> list[Holding]:
         """Known holdings that no driver of the query reaches."""
-        reached = {c.holding.node_id for d in self.drivers for c in d.contributions}
+        reached = {c.id for d in self.drivers for c in d.contributions}
         return [h for h in self.holdings if h.status == "ok" and h.node_id not in reached]
 
     @property
@@ -101,9 +114,11 @@ def book_exposure(
     drivers: list[str] | None = None,
     depth: int = 4,
     as_of: dt.date | None = None,
+    top: int | None = 10,
 ) -> Book:
     """The book's exposure to each driver (every driver of the graph when ``drivers`` is
-    None), drivers by exposure, then name."""
+    None), drivers by exposure, then name. Every holding counts; the path and evidence
+    are looked up for the ``top`` contributors of each driver (all when None)."""
     holdings = resolve_holdings(g, hf)
     if drivers:
         origins = []
@@ -116,16 +131,20 @@ def book_exposure(
     known = {h.node_id: h for h in holdings if h.status == "ok"}
     out = []
     for origin in origins:
-        report = exposure(g, origin, depth=depth, as_of=as_of)
-        contributions = [Contribution(known[r.id], r) for r in report.results if r.id in known]
+        driver, scores = exposure_scores(g, origin, depth=depth, as_of=as_of)
+        contributions = [Contribution(h, *scores[n]) for n, h in known.items() if n in scores]
+        contributions.sort(key=lambda c: (c.call != "exposed", -c.contribution, c.id))
         exposed = [c for c in contributions if c.call == "exposed"]
         apart: dict[str, float] = {}
         for c in contributions:
             if c.call != "exposed":
                 apart[c.call] = apart.get(c.call, 0.0) + c.contribution
-        exposed.sort(key=lambda c: (-c.contribution, c.reach.id))
+        shown = contributions if top is None else exposed[:top] + [c for c in contributions if c.call != "exposed"][:top]
+        if shown:
+            reach = {r.id: r for r in exposure(g, origin, depth=depth, as_of=as_of, only={c.id for c in shown}).results}
+            for c in shown:
+                c.reach = reach[c.id]
         total = sum(c.contribution for c in exposed)
-        out.append(DriverExposure(report.driver, total, sum(c.holding.weight for c in exposed),
-                                  exposed + [c for c in contributions if c.call != "exposed"], apart))
+        out.append(DriverExposure(driver, total, sum(c.holding.weight for c in exposed), contributions, apart))
     out.sort(key=lambda d: (-round(d.exposure, 9), d.driver.name))
     return Book(hf, holdings, out, depth, as_of)

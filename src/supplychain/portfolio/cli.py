@@ -21,7 +21,7 @@ def book_json(book) -> dict:
         r = c.reach
         return {"id": r.id, "name": r.node.name, "ticker": getattr(r.node, "ticker", None), "type": r.node.type,
                 "weight": round(c.holding.weight, 6), "score": round(c.score, 4), "contribution": round(c.contribution, 6),
-                "stance": r.stance, "call": c.call, "sector": r.sector, "path": list(r.path),
+                "stance": c.stance, "call": c.call, "sector": r.sector, "path": list(r.path),
                 "evidence": [evidence(h) for h in r.hops], "look_through": r.constituents is not None}
 
     hf = book.file
@@ -34,8 +34,9 @@ def book_json(book) -> dict:
         "holdings": [holding(h) for h in book.holdings],
         "drivers": [
             {"driver": {"id": d.driver.id, "name": d.driver.name}, "exposure": round(d.exposure, 6),
-             "reached_weight": round(d.reached_weight, 6), "apart": {k: round(v, 6) for k, v in d.apart.items()},
-             "contributors": [contribution(c) for c in d.contributions]}
+             "reached_weight": round(d.reached_weight, 6), "reached": d.reached,
+             "apart": {k: round(v, 6) for k, v in d.apart.items()},
+             "contributors": [contribution(c) for c in d.shown]}
             for d in book.drivers
         ],
         "unreached": [holding(h) for h in book.unreached],
@@ -54,10 +55,10 @@ def book_rows(book) -> list[tuple]:
     for d in book.drivers:
         rows.append(("book", d.driver.id, d.driver.name, "", "", "", f"{d.reached_weight:.6f}", "", f"{d.exposure:.6f}",
                      "", "", "", "", "", ""))
-        for c in d.contributions:
+        for c in d.shown:
             r, last = c.reach, c.reach.hops[-1].claim if c.reach.hops else None
             rows.append(("holding", d.driver.id, d.driver.name, r.id, r.node.name, getattr(r.node, "ticker", None) or "",
-                         f"{c.holding.weight:.6f}", f"{c.score:.4f}", f"{c.contribution:.6f}", r.stance or "", c.call,
+                         f"{c.holding.weight:.6f}", f"{c.score:.4f}", f"{c.contribution:.6f}", c.stance or "", c.call,
                          " > ".join(r.path), last.report if last else "", last.date.isoformat() if last else "",
                          last.quote if last else ""))
     for h in book.unreached:
@@ -69,7 +70,7 @@ def book_rows(book) -> list[tuple]:
     return rows
 
 
-def book_text(g, book, top: int) -> str:
+def book_text(g, book) -> str:
     from .. import render
 
     hf = book.file
@@ -86,15 +87,15 @@ def book_text(g, book, top: int) -> str:
             for h in hs:
                 extra = f": {', '.join(h.candidates)}" if h.candidates else ""
                 lines.append(f"  line {h.lines[0]}: {h.label} ({h.weight:.2%}){extra}")
-    rows = [(i, d.driver.name, f"{d.exposure:.4f}", f"{d.reached_weight:.2%}", sum(1 for c in d.contributions if c.call == "exposed"),
+    rows = [(i, d.driver.name, f"{d.exposure:.4f}", f"{d.reached_weight:.2%}", d.reached,
              ", ".join(f"{k} {v:.4f}" for k, v in d.apart.items()))
             for i, d in enumerate(book.drivers, 1)]
     lines.append(render.table(("#", "driver", "exposure", "reached weight", "holdings", "apart"), rows))
     for d in book.drivers:
-        if not d.contributions:
+        if not d.shown:
             continue
         lines.append(f"{d.driver.name}: top contributors")
-        for c in d.contributions[:top]:
+        for c in d.shown:
             r = c.reach
             lt = " (look-through)" if r.constituents is not None else ""
             call = "" if c.call == "exposed" else f" [{c.call}, not counted]"
@@ -119,13 +120,14 @@ def cmd_portfolio(args) -> int:
 
     g = _graph(args)
     hf = read_holdings(args.file)
-    book = book_exposure(g, hf, drivers=args.driver, depth=args.depth, as_of=args.as_of)
+    top = None if args.all else (args.top if args.top is not None else (5 if args.format == "table" else 10))
+    book = book_exposure(g, hf, drivers=args.driver, depth=args.depth, as_of=args.as_of, top=top)
     if args.format == "json":
         _emit(render.to_json(book_json(book)))
     elif args.format == "csv":
         _emit(render.to_csv(CSV_HEADERS, book_rows(book)))
     else:
-        _emit(book_text(g, book, args.top))
+        _emit(book_text(g, book))
     return 0
 
 
@@ -150,7 +152,9 @@ def register(sub, add) -> None:
     p.add_argument("--driver", action="append", metavar="D", help="only this driver (repeatable; default: every driver)")
     p.add_argument("--depth", type=_positive, default=4, help="longest path in hops (default 4)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE (YYYY-MM-DD)")
-    p.add_argument("--top", type=_positive, default=5, metavar="N", help="contributors shown per driver in the table (default 5)")
+    p.add_argument("--top", type=_positive, default=None, metavar="N",
+                   help="contributors shown per driver, with path and evidence (default 5 in the table, 10 in JSON and CSV)")
+    p.add_argument("--all", action="store_true", help="show every contributor (the sums always count every holding)")
 
     p = add("holdings", None, "ETF holdings: `holdings import ETF FILE` records constituents and weights", formats=False)
     hsub = p.add_subparsers(dest="holdings_command", metavar="COMMAND", parser_class=type(p))
