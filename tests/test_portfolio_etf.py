@@ -142,3 +142,13 @@ def test_exposure_scores_agree_with_exposure(graph_copy, capsys):
                 _, fast = exposure_scores(g, driver, depth=depth)
                 slow = {r.id: (r.score, r.stance) for r in exposure(g, driver, depth=depth).results}
                 assert fast == slow, (driver, depth)
+
+
+def test_import_refuses_while_another_writer_holds_the_graph(graph_copy, capsys):
+    from supplychain.files import graph_lock
+
+    text = graph_copy.read_bytes()
+    with graph_lock(graph_copy):
+        code, _, err = run(capsys, "-g", graph_copy, "holdings", "import", "515070", ETF_515070, "--date", "2025-12-01")
+    assert code == 1 and "another supplychain process is writing this graph" in err
+    assert graph_copy.read_bytes() == text

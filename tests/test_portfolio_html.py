@@ -30,7 +30,7 @@ def test_holdings_are_marked_and_sized_by_weight(graph, tmp_path):
     assert nodes["innolight"]["size"] == book_size(0.2) > nodes["eoptolink"]["size"] == book_size(0.1)
     assert nodes["hengtong"]["size"] == book_size(None) < nodes["ieit"]["size"]
     assert ("4 of its 8 holdings drawn (50.0% of the book, exposure Σ weight × score 0.3880), "
-            "2 not reached, 2 not in the graph") in html
+            "2 not on the page (not reached), 2 not in the graph") in html
     assert "20.00% × score 0.900 = 0.1800 of the exposure of the book" in html
     # the same guarantees as every page: no request leaves the file
     tags = re.findall(r"<(?:script|link|img|iframe|source|embed|object)\b[^>]*>", html)

@@ -132,13 +132,12 @@ def cmd_portfolio(args) -> int:
 
 
 def cmd_holdings_import(args) -> int:
-    from ..cli import _emit, _graph
+    from ..cli import _emit
     from .etf import import_holdings
 
-    g = _graph(args)
-    plan = import_holdings(g, args.etf, args.file, args.date or dt.date.today(), dry_run=args.dry_run)
+    plan = import_holdings(args.graph, args.etf, args.file, args.date or dt.date.today(), dry_run=args.dry_run)
     tail = ("dry run: nothing written" if args.dry_run else
-            (f"{g.path} unchanged: nothing new" if plan.empty else f"wrote {g.path}"))
+            (f"{args.graph} unchanged: nothing new" if plan.empty else f"wrote {args.graph}"))
     _emit(plan.describe() + "\n" + tail)
     return 0
 

@@ -119,13 +119,15 @@ def plan_import(g, etf: str, path: Path | str, day: dt.date) -> tuple[ImportPlan
     return plan, data
 
 
-def import_holdings(g, etf: str, path: Path | str, day: dt.date, *, dry_run: bool = False) -> ImportPlan:
-    """Plan the import, then (unless ``dry_run``) validate and write the graph atomically
-    under its lock. Nothing is written when nothing changes."""
+def import_holdings(graph: Path | str, etf: str, path: Path | str, day: dt.date, *, dry_run: bool = False) -> ImportPlan:
+    """Import ``path`` as ``etf``'s holdings on ``day`` into the graph file ``graph``: read
+    and plan holding the graph's lock (as ``ingest`` does), then, unless ``dry_run``,
+    validate and write atomically. Nothing is written when nothing changes."""
+    from ..graph import load_graph
     from ..ingest.apply import write_graph, writing
 
-    plan, data = plan_import(g, etf, path, day)
-    if not dry_run and not plan.empty:
-        with writing(g.path, dry_run):
-            write_graph(data, g.path)
+    with writing(graph, dry_run):
+        plan, data = plan_import(load_graph(graph), etf, path, day)
+        if not dry_run and not plan.empty:
+            write_graph(data, graph)
     return plan

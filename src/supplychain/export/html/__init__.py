@@ -61,7 +61,7 @@ def add_book(g: "Graph", view: View, portfolio) -> None:
     note = (f"marker size = weight in the book {Path(portfolio).name}: {len(view.book)} of its {len(holdings)} holdings "
             f"drawn ({sum(view.book.values()):.1%} of the book, exposure Σ weight × score {exposure:.4f})")
     if len(known) > len(view.book):
-        note += f", {len(known) - len(view.book)} not reached"
+        note += f", {len(known) - len(view.book)} not on the page (not reached{', or cut by --max-nodes' if view.left_out else ''})"
     if unknown:
         note += f", {len(unknown)} not in the graph"
     view.book_note = note
