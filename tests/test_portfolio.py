@@ -106,6 +106,22 @@ def test_weights_from_market_value_else_equal(tmp_path):
     assert "equal weights" in hf.describe_weights()
 
 
+def test_terminal_exports_utf16_text_and_text_named_xls(tmp_path, graph):
+    text = "证券代码\t证券名称\t市值\n300308\t中际旭创\t300\n300502\t新易盛\t100\n"
+    unicode_text = tmp_path / "export.txt"
+    unicode_text.write_bytes(text.encode("utf-16"))  # with its BOM, as Excel writes "Unicode text"
+    as_xls = tmp_path / "持仓.xls"
+    as_xls.write_bytes(text.encode("gb18030"))
+    for p in (unicode_text, as_xls):
+        hf = read_holdings(p)
+        assert [r.weight for r in hf.rows] == [0.75, 0.25]
+        assert [h.node_id for h in resolve_holdings(graph, hf)] == ["innolight", "eoptolink"]
+    ole = tmp_path / "old.xls"
+    ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(FileFormatError, match="old binary .xls"):
+        read_holdings(ole)
+
+
 def test_english_xlsx(tmp_path, graph):
     from openpyxl import Workbook
 

@@ -1,7 +1,8 @@
 """Holdings files as brokers and portfolio systems export them: rows of code, name, weight.
 
-A holdings file is CSV (UTF-8 with or without BOM, or GB18030; comma, tab or semicolon
-separated) or XLSX (the first sheet). The header row is found among the first 20 rows:
+A holdings file is CSV (UTF-8 with or without BOM, or GB18030, or UTF-16 with a BOM as
+Excel's "Unicode text" writes it; comma, tab or semicolon separated; a text file named
+``.xls``, as some terminals export, is text) or XLSX (the first sheet). The header row is found among the first 20 rows:
 preamble lines (account, date) above it are skipped. Columns are recognised by their
 header, Chinese or English, case, width and units ignored (``权重(%)`` is ``权重``):
 
@@ -117,7 +118,7 @@ def read_holdings(path: Path | str) -> HoldingsFile:
         raw = path.read_bytes()
     except OSError as e:
         raise FileFormatError(str(path), 0, f"cannot read the file ({e.strerror or e})") from None
-    if path.suffix.lower() == ".xls" and not raw.startswith(b"PK"):
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an old binary .xls (a text file named .xls is read as text)
         raise FileFormatError(str(path), 0, "an old binary .xls workbook; save it as .xlsx or CSV")
     if raw.startswith(b"PK\x03\x04"):
         lines = _xlsx_rows(path, raw)
@@ -127,6 +128,11 @@ def read_holdings(path: Path | str) -> HoldingsFile:
 
 
 def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a BOM, tab-separated
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FileFormatError(str(path), 1, "a UTF-16 byte order mark but not UTF-16 text; save the file as UTF-8 CSV") from None
     if b"\x00" in raw[:4096]:
         raise FileFormatError(str(path), 1, "binary file, expected CSV text or an XLSX workbook")
     try:
