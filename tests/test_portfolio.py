@@ -149,6 +149,13 @@ def test_ambiguous_code_is_listed_with_candidates_never_guessed(tmp_path, mini):
     assert (hs[2].status, hs[2].node_id) == ("ok", "gamma")
 
 
+def test_rows_of_one_name_are_merged_and_repeated_headers_skipped(tmp_path, graph):
+    p = tmp_path / "book.csv"
+    p.write_text("代码,名称,权重\n300308,中际旭创,30\n代码,名称,权重\n300308.SZ,中际旭创,20\n000977,浪潮信息,50\n", encoding="utf-8")
+    hs = resolve_holdings(graph, read_holdings(p))
+    assert [(h.node_id, h.lines, round(h.weight, 6)) for h in hs] == [("innolight", [2, 4], 0.5), ("ieit", [5], 0.5)]
+
+
 def test_code_and_name_that_disagree_are_a_conflict(tmp_path, graph):
     p = tmp_path / "book.csv"
     p.write_text("代码,名称,权重\n300308,新易盛,100\n", encoding="utf-8")

@@ -233,6 +233,8 @@ def _interpret(path: str, lines: list[tuple[int, list, str]]) -> HoldingsFile:
     rows = []
     percent_seen = "%" in written.get("weight", "") or "％" in written.get("weight", "")
     for line, cells, text in lines[header_at + 1:]:
+        if cells == hcells:
+            continue  # the header again (exports repeat it on every page)
         code, name = cell(cells, "code"), cell(cells, "name")
         code = None if code is None else str(code)
         if code is None and name is None:
