@@ -15,6 +15,7 @@ from conftest import FIXTURES, run
 from supplychain.graph import load_graph
 from supplychain.ingest.formats.read import read_source
 from supplychain.ingest.parse import parse_report
+from supplychain.query import exposure
 from supplychain.ingest.plan import Reference, default_reference, plan_report
 
 NOTES = FIXTURES / "notes"
@@ -341,3 +342,19 @@ def test_every_fixture_note_ingests_validates_and_is_idempotent(graph_copy, caps
     assert g.resolve("Sugon").name == "中科曙光" and g.resolve("Foxconn Industrial Internet").name == "工业富联"
     code, out, err = run(capsys, "-g", graph_copy, "ingest", "--driver", DRIVER, "--reference", ref, *notes)
     assert code == 0 and out.strip().endswith("unchanged: nothing new") and graph_copy.read_bytes() == before
+
+
+def test_a_book_holding_a_negative_call_counts_it_apart(graph_copy, capsys, tmp_path):
+    """A holding the latest note rates Underweight adds nothing to the book's exposure and is
+    listed apart with its path (as exposure lists it apart); the other holdings still count."""
+    code, _, err = run(capsys, "-g", graph_copy, "ingest", "--driver", DRIVER, NOTES / "english_china_ai_infra.md")
+    assert code == 0, err
+    book = tmp_path / "book.csv"
+    book.write_text("证券代码,证券名称,权重\n300383.SZ,光环新网,50%\n300308.SZ,中际旭创,50%\n", encoding="utf-8")
+    code, out, err = run(capsys, "-g", graph_copy, "portfolio", book, "--driver", DRIVER, "--format", "json")
+    assert code == 0, err
+    (d,) = json.loads(out)["drivers"]
+    g = load_graph(graph_copy)
+    innolight = exposure(g, DRIVER, only={"innolight"}).results[0].score
+    assert d["exposure"] == pytest.approx(0.5 * innolight)
+    assert set(d["apart"]) == {"negative"} and d["apart"]["negative"] > 0

@@ -259,6 +259,9 @@ def cmd_exposure(args) -> int:
         for h in hops:
             c = h.claim
             lines.append(f"      {h.edge.type}: {c.report} ({c.date}) “{c.quote}”")
+        if getattr(r, "constituents", None) is not None:  # an ETF scored from its imported holdings
+            parts = [f"{g.nodes[c.id].name} {c.weight:.2%} × {c.score:.3f}" for c in r.constituents[:5]]
+            lines.append(f"      look-through ({len(r.constituents)} reached): " + ", ".join(parts) + (", …" if len(r.constituents) > 5 else ""))
     _emit("\n".join(lines + _negative_calls(g, report)))
     return 0
 
@@ -398,7 +401,7 @@ def _extensions() -> list[Callable]:
     return out
 
 
-EXTENSION_MODULES: list[str] = ["supplychain.export.cli", "supplychain.synth", "supplychain.ingest.cli"]
+EXTENSION_MODULES: list[str] = ["supplychain.export.cli", "supplychain.synth", "supplychain.ingest.cli", "supplychain.portfolio.cli"]
 """Modules with a ``register(subparsers, add)`` function adding their commands.
 They must import only the standard library at module level."""
 

@@ -58,7 +58,7 @@ from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
 
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 BYTE_ORDER = f"{sys.byteorder} i{array('i').itemsize} q{array('q').itemsize} d{array('d').itemsize}"
 """Part of the cache fingerprint: an entry made on a machine of other byte order or
 integer sizes is not read here."""
@@ -99,6 +99,7 @@ class _Layout(msgspec.Struct, array_like=True):
     reverse_flow: tuple[bytes, bytes, bytes, bytes]
     out_edges: tuple[bytes, bytes]  # start, edge
     in_edges: tuple[bytes, bytes]
+    weights: dict[int, float] = {}  # claim position -> weight, for the few claims that carry one (holds)
 
 
 def _ints(code: str, values=()) -> array:
@@ -180,6 +181,7 @@ def _encode(data, names: dict | None = None) -> bytes:
     quote_start = _ints("q", accumulate(map(len, encoded), initial=0))
     quotes = b"".join(encoded)
     del encoded
+    weights = {k: c.weight for k, c in enumerate(claims) if c.weight is not None}
 
     fu: list[int] = []
     fv: list[int] = []
@@ -244,6 +246,7 @@ def _encode(data, names: dict | None = None) -> bytes:
         reverse_flow=_flow_rows(n, (fv, fu, fw, fe)),
         out_edges=(out_start.tobytes(), _ints("i", out_order).tobytes()),
         in_edges=(in_start.tobytes(), _ints("i", in_order).tobytes()),
+        weights=weights,
     )
     return enc.encode(layout)
 
@@ -323,6 +326,7 @@ class Entry:
         self._stances = _view(layout.stances, "b")
         self._quote_start = _view(layout.quote_start, "q")
         self._quotes = layout.quotes
+        self._weights = layout.weights
         n, m = self.node_count, len(self._edge_types)
         if not (len(self._node_types) == n and len(self._sources) == len(self._targets) == m
                 and len(self._claim_start) == m + 1 and len(self._quote_start) == len(self._reports) + 1
@@ -493,8 +497,17 @@ class Entry:
             values = {"report": table[report], "date": _fromordinal(ordinal),
                       "quote": quotes[quote_start[k]:quote_start[k + 1]].decode("utf-8"),
                       "stance": STANCES[stance] if stance >= 0 else None}
-            out.append(_instance(Claim, values, {"report", "date", "quote"} if stance == _UNSET else {"report", "date", "quote", "stance"}))
+            fields = {"report", "date", "quote"} if stance == _UNSET else {"report", "date", "quote", "stance"}
+            values["weight"] = weight = self._weights.get(a + k) if self._weights else None
+            if weight is not None:
+                fields.add("weight")
+            out.append(_instance(Claim, values, fields))
         return out
+
+    @property
+    def has_weights(self) -> bool:
+        """Whether any claim carries a weight (an imported ETF holding)."""
+        return bool(self._weights)
 
     def edges_by(self, node_id: str, side: str) -> list[int]:
         """Indexes of the edges whose ``side`` (``"out"``: source, ``"in"``: target) is the node."""

@@ -59,6 +59,8 @@ class Reach:
     hops: tuple[Hop, ...]
     stance: str | None = None
     sector: str | None = None
+    constituents: tuple["Constituent", ...] | None = None
+    """For an ETF scored by look-through (:func:`look_through`): its reached holdings, by contribution."""
 
     @property
     def id(self) -> str:
@@ -71,6 +73,8 @@ class Reach:
 
     def explain(self) -> str:
         """The score as a product of its hop weights, e.g. ``drives 0.9 × member_of 1 × recommended 1 = 0.9``."""
+        if self.constituents is not None:
+            return f"look-through: Σ weight × score over {len(self.constituents)} reached holdings = {self.score:.4g}"
         parts = []
         for h in self.hops:
             rule = EDGE_RULES[h.edge.type]
@@ -170,6 +174,7 @@ def exposure(
     sectors: Iterable[str] | None = None,
     stances: Iterable[str] | None = None,
     top: int | None = None,
+    only: Iterable[str] | None = None,
 ) -> ExposureReport:
     """Every company and ETF exposed to ``driver`` with score, stance, best path, evidence.
 
@@ -187,6 +192,8 @@ def exposure(
         name), or with these stances.
     top : int, optional
         Keep the best ``top`` results.
+    only : optional
+        Keep only these node ids (a portfolio's few holdings: no path is built for the rest).
 
     Results are ordered by score, then stance (recommended first), then sector, then id.
     Names whose current stance is ``negative`` are left out of the ranking and returned
@@ -212,8 +219,9 @@ def exposure(
     # rank on what the steps say (the graph's columns), then build models, Hop and Reach
     # objects for the kept results only: with `top`, a big graph's query skips thousands
     found = []
+    only = set(only) if only is not None else None
     for node_id, (score, steps) in best.items():
-        if node_id == origin.id or types[node_id] not in wanted_types:
+        if node_id == origin.id or types[node_id] not in wanted_types or (only is not None and node_id not in only):
             continue
         path = (origin.id,) + tuple(v for _, v, _, _ in steps)
         stance, sector = _stance_and_sector(g, path, steps[-1][3] if steps else None, as_of)
@@ -223,6 +231,14 @@ def exposure(
             continue
         score = round(score, 6)
         found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), score, path, steps, stance, sector))
+    through = look_through(g, best, origin.id, as_of) if "etf" in wanted_types else {}
+    if through:
+        found = [f for f in found if f[0][3] not in through]
+        for etf_id, (score, steps, parts) in through.items():
+            path = (origin.id,) + tuple(v for _, v, _, _ in steps)
+            sector = next((n for n in reversed(path) if types[n] == "sector"), None)
+            if score > 0 and not wanted_stances and (not wanted_sectors or wanted_sectors & set(path)) and (only is None or etf_id in only):
+                found.append(((-score, len(rank), sector or "", etf_id), score, path, steps, None, sector))
     found.sort(key=lambda f: f[0])
     shorts = [f for f in found if STANCE_CALL[f[4]] == "negative"]
     found = [f for f in found if STANCE_CALL[f[4]] != "negative"]
@@ -232,9 +248,109 @@ def exposure(
 
     def reach(f) -> Reach:
         key, score, path, steps, stance, sector = f
-        return Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector)
+        return Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector,
+                     through[key[3]][2] if key[3] in through else None)
 
     return ExposureReport(origin, [reach(f) for f in found], depth, as_of, [reach(f) for f in shorts])
+
+
+def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None) -> tuple[object, dict[str, tuple[float, str | None]]]:
+    """The driver's node and ``{id: (score, stance)}`` of every company and ETF
+    :func:`exposure` lists for it, with the same scores and stances, but no path or model
+    built: for asking about thousands of names at once (a portfolio), then :func:`exposure`
+    with ``only=`` for the few whose path is shown.
+
+    >>> from supplychain import load_graph
+    >>> _, scores = exposure_scores(load_graph("data/graph.yaml"), "阿里云资本开支")
+    >>> scores["innolight"], scores["ieit"]
+    ((0.9, 'recommended'), (0.54, 'listed'))
+    """
+    if depth < 1:
+        raise SupplyChainError(f"depth must be at least 1 (got {depth})")
+    origin = g.resolve(driver, types=EXPOSURE_SOURCES)
+    best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
+    types, edge_type = g.node_types, g.entry.edge_type
+    out: dict[str, tuple[float, str | None]] = {}
+    for node_id, (score, steps) in best.items():
+        if node_id == origin.id or types[node_id] not in EXPOSED_TYPES:
+            continue
+        last = steps[-1][3] if steps else None
+        stance = g.edge_stance(last, as_of) if last is not None and EDGE_RULES[edge_type(last)].stance else None
+        out[node_id] = (round(score, 6), stance)
+    for etf_id, (score, _, _) in look_through(g, best, origin.id, as_of).items():
+        if score > 0:
+            out[etf_id] = (score, None)
+        else:
+            out.pop(etf_id, None)
+    return origin, out
+
+
+@dataclass(frozen=True)
+class Constituent:
+    """One holding of a looked-through ETF: its weight in the fund, score and share of the fund's score."""
+
+    id: str
+    weight: float
+    score: float
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.score
+
+
+def etf_holdings(g: Graph, etf_id: str, as_of: dt.date | None = None) -> list[tuple[str, float, int]]:
+    """``(company id, weight, edge index)`` of an ETF's latest imported holdings.
+
+    Holdings are ``holds`` edges whose current claim (on or before ``as_of``) carries a
+    weight (``supplychain holdings import``); the latest import counts alone, so a name
+    that left the fund stops counting. Empty for an ETF with no imported holdings.
+    """
+    entry = g.entry
+    held = []
+    for j in entry.edges_by(etf_id, "out"):
+        if entry.edge_type(j) != "holds":
+            continue
+        e = entry.edge(j)
+        claim = current_claim(e.claims, as_of)
+        if claim is not None and claim.weight is not None:
+            held.append((claim.date, e.target, claim.weight, j))
+    if not held:
+        return []
+    latest = max(d for d, _, _, _ in held)
+    return [(c, w, j) for d, c, w, j in held if d == latest]
+
+
+def look_through(g: Graph, best: dict, origin: str, as_of: dt.date | None = None) -> dict[str, tuple[float, tuple, tuple[Constituent, ...]]]:
+    """Scores of the ETFs with imported holdings, from what they hold.
+
+    An ETF's score is Σ weight × score over its holdings (a holding ``best_paths`` did
+    not reach scores 0), replacing the fixed ``holds``/``exposed_to`` hop. Returns, per
+    such ETF, the score, the steps of the path through its biggest contributor, and the
+    reached constituents by contribution. An ETF without imported holdings is not in it.
+    """
+    if not g.entry.has_weights:
+        return {}
+    out = {}
+    types = g.node_types
+    for etf_id in (n for n, t in types.items() if t == "etf"):
+        held = etf_holdings(g, etf_id, as_of)
+        if not held or etf_id == origin:
+            continue
+        parts = []
+        top = None
+        for company, weight, j in held:
+            reached = best.get(company)
+            if reached is None:
+                continue
+            parts.append((Constituent(company, weight, round(reached[0], 6)), j))
+        parts.sort(key=lambda p: (-p[0].contribution, p[0].id))
+        score = round(sum(p.contribution for p, _ in parts), 6)
+        steps = ()
+        if parts:
+            top, j = parts[0]
+            steps = best[top.id][1] + ((top.id, etf_id, EDGE_RULES["holds"].weight, j),)
+        out[etf_id] = (score, steps, tuple(p for p, _ in parts))
+    return out
 
 
 def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = None) -> list[Reach]:

@@ -55,6 +55,23 @@ def reach_json(r) -> dict[str, Any]:
         "path": list(r.path),
         "evidence": [evidence(h) for h in r.hops],
         "explain": r.explain(),
+        **look_through_json(r),
+    }
+
+
+def look_through_json(r) -> dict[str, Any]:
+    """An ETF result's ``look_through`` (scored from its imported holdings or not) and, if
+    so, its reached ``constituents`` by contribution; nothing for other results."""
+    if r.node.type != "etf":
+        return {}
+    if getattr(r, "constituents", None) is None:
+        return {"look_through": False}
+    return {
+        "look_through": True,
+        "constituents": [
+            {"id": c.id, "weight": round(c.weight, 6), "score": round(c.score, 4), "contribution": round(c.contribution, 6)}
+            for c in r.constituents
+        ],
     }
 
 

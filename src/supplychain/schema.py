@@ -129,6 +129,7 @@ class Claim(Evidence):
     """One report's statement supporting an edge, with the author's stance if any."""
 
     stance: Literal["recommended", "beneficiary", "listed", "neutral", "negative"] | None = None
+    weight: float | None = Field(default=None, gt=0, le=1, description="an ETF's weight in a holding (holds edges), 0 < w <= 1")
 
 
 class Metric(_Model):

@@ -40,6 +40,7 @@ def register(sub, add) -> None:
     html.add_argument("--focus", metavar="NODE", help="only the neighbourhood of this node")
     html.add_argument("--depth", type=int, default=None, help="hops from --driver (default 4) or --focus (default 2)")
     html.add_argument("--max-nodes", type=int, default=None, metavar="N", help="keep at most N nodes (the best-scored or nearest)")
+    html.add_argument("--portfolio", metavar="FILE", help="with --driver: draw this book's holdings (CSV or XLSX), marker size = weight")
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -90,8 +91,8 @@ def check_output(graph: Path | str, fmt: str, out: Path | str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     out = args.output or DEFAULT_OUTPUT[args.export_format]
     check_output(args.graph, args.export_format, out)
-    if args.export_format != "html" and (args.driver or args.focus or args.max_nodes is not None):
-        raise SupplyChainError("--driver, --focus and --max-nodes apply to the html format only")
+    if args.export_format != "html" and (args.driver or args.focus or args.max_nodes is not None or args.portfolio):
+        raise SupplyChainError("--driver, --focus, --max-nodes and --portfolio apply to the html format only")
 
     from ..graph import load_graph
 
@@ -99,7 +100,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.export_format == "html":
         from .html import export_html
 
-        summary = export_html(g, out, driver=args.driver, focus=args.focus, depth=args.depth, max_nodes=args.max_nodes)
+        summary = export_html(g, out, driver=args.driver, focus=args.focus, depth=args.depth, max_nodes=args.max_nodes,
+                              portfolio=args.portfolio)
     else:
         from .formats import export_graph
 

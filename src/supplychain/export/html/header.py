@@ -62,7 +62,7 @@ def title_and_caption(g: "Graph", view: View, n_nodes: int, n_edges: int) -> tup
         parts.append(f"{shown} exposed names" + (f" ({what})" if what else "") + f" on best paths of at most {view.depth} hops")
         if view.left_out:
             parts.append(f"the best {shown} of {view.results} (--max-nodes {view.max_nodes})")
-        parts.append("marker size = exposure score")
+        parts.append(view.book_note or "marker size = exposure score")
     elif view.mode == "focus":
         n = view.origin
         extra = ", ".join(x for x in (n.name_en, getattr(n, "ticker", None)) if x)

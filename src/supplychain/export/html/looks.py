@@ -102,6 +102,16 @@ def stance_of(g: "Graph", view: View, node) -> str | None:
     return best or STANCE_NONE
 
 
+def book_size(weight: float | None) -> float:
+    """Marker radius of a name on a page with a book (``--portfolio``): area ∝ its weight;
+    names the book does not hold are small dots.
+
+    >>> book_size(None), book_size(0.01), book_size(0.25)
+    (4.0, 7.0, 19.0)
+    """
+    return 4.0 if not weight else round(4.0 + 30.0 * math.sqrt(min(weight, 1.0)), 2)
+
+
 def look_of(g: "Graph", view: View, node) -> Look:
     """How ``node`` is drawn in ``view``: its label, marker size, font and the room it takes."""
     style = NODE_STYLE[node.type]
@@ -123,6 +133,8 @@ def look_of(g: "Graph", view: View, node) -> Look:
         h = text_h + 2 * MARGIN
         return Look("\n".join(lines), 0.0, font, w, h / 2, h / 2, stance, score)
     size = DOT_SIZE if score is None else 5.0 + 13.0 * score
+    if view.book and node.type in STANCE_TYPES:
+        size = book_size(view.book.get(node.id))
     if node.type == "risk":
         size = 12.0
     return Look("\n".join(lines), round(size, 2), font, max(text_w, 2 * size) + 4, size + 2, size + 6 + text_h, stance, score)

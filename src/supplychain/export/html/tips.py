@@ -74,6 +74,9 @@ class Tips:
         if has_stance(look.stance):
             row("stance", f"{look.stance} {stance_label(look.stance)}")
         r = view.reach.get(node.id)
+        if node.id in view.book:
+            w = view.book[node.id]
+            row("in the book", f"{w:.2%}" + (f" × score {r.score:.3f} = {w * r.score:.4f} of the exposure of the book" if r else ""))
         if r is not None:
             row("score", f"{r.score:.3f} = {r.explain()}")
             row("best path", " → ".join(g.nodes[p].name for p in r.path))

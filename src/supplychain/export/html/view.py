@@ -39,6 +39,8 @@ class View:
     results: int = 0
     left_out: int = 0
     max_nodes: int | None = None
+    book: dict[str, float] = field(default_factory=dict)  # --portfolio: node id -> weight in the book
+    book_note: str = ""  # --portfolio: what the caption says about the book
 
 
 def select(

@@ -65,6 +65,8 @@ def node_data(view: View, node, vid: int, look: Look, pos: tuple[float, float]) 
         data["size"] = look.size
     if node.type in STANCE_TYPES:
         data["st"] = look.stance or STANCE_NONE
+    if node.id in view.book:
+        data["borderWidth"] = 4  # a holding of the book (--portfolio)
     return data
 
 
