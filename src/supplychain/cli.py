@@ -398,7 +398,7 @@ def _extensions() -> list[Callable]:
     return out
 
 
-EXTENSION_MODULES: list[str] = ["supplychain.export.cli", "supplychain.synth", "supplychain.ingest.cli"]
+EXTENSION_MODULES: list[str] = ["supplychain.export.cli", "supplychain.synth", "supplychain.ingest.cli", "supplychain.brief.cli"]
 """Modules with a ``register(subparsers, add)`` function adding their commands.
 They must import only the standard library at module level."""
 

@@ -1,0 +1,49 @@
+"""The ``history`` and ``brief`` commands. Standard library only at module level."""
+
+from __future__ import annotations
+
+import sys
+
+from ..cli import _date, _name
+
+
+def register(sub, add) -> None:
+    p = add("history", cmd_history, "every stance claim on a company or ETF over time, oldest first, with driver, report and quote")
+    p.add_argument("name", type=_name, help="company or ETF: id, name, English name, alias or ticker")
+    p.add_argument("--driver", type=_name, metavar="DRIVER", help="only claims about this driver or a driver it drives")
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_history(args) -> int:
+    from .. import render
+    from ..graph import load_graph
+    from ..history import HISTORY_CSV_HEADERS, history, history_json, history_rows
+
+    g = load_graph(args.graph)
+    node = g.resolve(args.name, types=("company", "etf"))
+    entries = history(g, node.id, driver=args.driver)
+    if args.format == "json":
+        _emit(render.to_json(history_json(g, node, entries)))
+        return 0
+    if args.format == "csv":
+        _emit(render.to_csv(HISTORY_CSV_HEADERS, history_rows(g, entries)))
+        return 0
+    n = len(entries)
+    scope = f" about {g.resolve(args.driver, types=('driver',)).name} and the drivers it drives" if args.driver else ""
+    lines = [f"Stance history of {node.name} ({node.name_en or node.id}){scope}: {n} claim{'' if n == 1 else 's'}, oldest first"]
+    if entries:
+        rows = [
+            (h.date.isoformat(), h.report, ", ".join(g.nodes[d].name for d in h.drivers), g.nodes[h.sector].name if h.sector else "",
+             render.stance_label(h.stance))
+            for h in entries
+        ]
+        tab = render.table(("date", "report", "driver", "sector", "stance"), rows).split("\n")
+        lines += tab[:2]
+        for row, h in zip(tab[2:], entries):
+            title = g.nodes[h.report].title if h.report in g.nodes else h.report
+            lines += [row, f"      {title}: “{h.quote}”"]
+    _emit("\n".join(lines))
+    return 0
