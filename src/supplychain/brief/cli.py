@@ -5,12 +5,25 @@ from __future__ import annotations
 import sys
 
 from ..cli import _date, _name
+from ..errors import SupplyChainError
+
+
+class BadBriefOutput(SupplyChainError):
+    """``-o`` names a file that is neither ``.md`` nor ``.html``, or the graph: a usage error."""
+
+    exit_code = 2
 
 
 def register(sub, add) -> None:
     p = add("history", cmd_history, "every stance claim on a company or ETF over time, oldest first, with driver, report and quote")
     p.add_argument("name", type=_name, help="company or ETF: id, name, English name, alias or ticker")
     p.add_argument("--driver", type=_name, metavar="DRIVER", help="only claims about this driver or a driver it drives")
+
+    p = add("brief", cmd_brief, "one page on a driver: latest figures, names by sub-sector with conviction, "
+            "what changed, risks, notes; every figure and stance footnoted", formats=False)
+    p.add_argument("driver", type=_name, help="driver: id, name, English name or alias")
+    p.add_argument("--since", type=_date, metavar="DATE", help="what changed from DATE on (default: the date of the latest note)")
+    p.add_argument("-o", "--output", metavar="FILE", help="FILE.md (Markdown) or FILE.html (offline page); default: Markdown to stdout")
 
 
 def _emit(text: str) -> None:
@@ -46,4 +59,37 @@ def cmd_history(args) -> int:
             title = g.nodes[h.report].title if h.report in g.nodes else h.report
             lines += [row, f"      {title}: “{h.quote}”"]
     _emit("\n".join(lines))
+    return 0
+
+
+def cmd_brief(args) -> int:
+    from pathlib import Path
+
+    from ..graph import load_graph
+    from .build import build_brief
+
+    out = Path(args.output) if args.output else None
+    if out is not None:
+        if out.suffix.lower() not in (".md", ".html", ".htm"):
+            raise BadBriefOutput(f"-o {out}: the brief is written as .md or .html; name the file FILE.md or FILE.html")
+        from ..export.cli import check_output
+
+        check_output(args.graph, "html", out)
+    g = load_graph(args.graph)
+    b = build_brief(g, args.driver, since=args.since)
+    if out is not None and out.suffix.lower() in (".html", ".htm"):
+        from .html import to_html
+
+        text = to_html(b)
+    else:
+        from .markdown import to_markdown
+
+        text = to_markdown(b)
+    if out is None:
+        _emit(text)
+        return 0
+    from ..files import atomic_write
+
+    atomic_write(out, text)
+    print(f"wrote {out}: {len(b.sources)} sources from {len(b.notes)} note{'' if len(b.notes) == 1 else 's'}")
     return 0
