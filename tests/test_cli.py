@@ -42,12 +42,12 @@ def test_exposure_table_shows_rank_path_and_quote(capsys):
     assert out.splitlines() == [
         "Exposure to 阿里云资本开支 (Alibaba Cloud capex): 2 names, paths of at most 4 hops, all claims",
         "  资本开支 315.01 亿元, +80.1% YoY, FY2026Q2 (industry-research-2025-11-26)",
-        "#  name      name_en                  ticker     type     stance            score  sector",
-        "-  --------  -----------------------  ---------  -------  ----------------  -----  ----------------",
-        "1  新易盛    Eoptolink                300502.SZ  company  recommended 推荐  0.900  光通信模块与器件",
+        "#  name      name_en                  ticker     type     stance            score  sector            notes",
+        "-  --------  -----------------------  ---------  -------  ----------------  -----  ----------------  -----",
+        "1  新易盛    Eoptolink                300502.SZ  company  recommended 推荐  0.900  光通信模块与器件  1 new",
         "      path: 阿里云资本开支 → 光通信模块与器件 → 新易盛",
         f"      member_of: industry-research-2025-11-26 (2025-11-26) {quote}",
-        "2  亨通光电  Hengtong Optic-Electric  600487.SH  company  recommended 推荐  0.900  光通信模块与器件",
+        "2  亨通光电  Hengtong Optic-Electric  600487.SH  company  recommended 推荐  0.900  光通信模块与器件  1 new",
         "      path: 阿里云资本开支 → 光通信模块与器件 → 亨通光电",
         f"      member_of: industry-research-2025-11-26 (2025-11-26) {quote}",
     ]

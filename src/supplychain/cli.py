@@ -218,16 +218,20 @@ def cmd_exposure(args) -> int:
         top=args.top,
     )
     if args.format == "json":
-        _emit(render.to_json(render.exposure_json(report)))
+        _emit(render.to_json(render.exposure_json(report, g)))
         return 0
+    from .conviction import CONVICTION_KEYS, conviction_cell, report_convictions
+
+    conv = report_convictions(g, report)
     headers = ("rank", "id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "report", "date", "quote",
-               "call")
+               *CONVICTION_KEYS, "call")
     rows = []
     for i, r in [*enumerate(report.results, 1), *(("", r) for r in report.negative)]:
         last = r.hops[-1].claim
         rows.append(
             (i, r.id, r.node.name, r.node.name_en, getattr(r.node, "ticker", None), r.node.type, f"{r.score:.4f}",
-             r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote, r.call)
+             r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote,
+             *(conv[r.id][k] for k in CONVICTION_KEYS), r.call)
         )
     if args.format == "csv":
         _emit(render.to_csv(headers, rows))
@@ -245,10 +249,10 @@ def cmd_exposure(args) -> int:
         return 0
     trows = [
         (i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", r.node.type, render.stance_label(r.stance),
-         f"{r.score:.3f}", g.nodes[r.sector].name if r.sector else "")
+         f"{r.score:.3f}", g.nodes[r.sector].name if r.sector else "", conviction_cell(conv[r.id]))
         for i, r in enumerate(report.results, 1)
     ]
-    tab = render.table(("#", "name", "name_en", "ticker", "type", "stance", "score", "sector"), trows).split("\n")
+    tab = render.table(("#", "name", "name_en", "ticker", "type", "stance", "score", "sector", "notes"), trows).split("\n")
     lines += tab[:2]
     for i, (row, r) in enumerate(zip(tab[2:], report.results)):
         lines.append(row)
@@ -401,7 +405,9 @@ def _extensions() -> list[Callable]:
     return out
 
 
-EXTENSION_MODULES: list[str] = ["supplychain.export.cli", "supplychain.synth", "supplychain.ingest.cli", "supplychain.portfolio.cli"]
+EXTENSION_MODULES: list[str] = [
+    "supplychain.export.cli", "supplychain.synth", "supplychain.ingest.cli", "supplychain.portfolio.cli", "supplychain.brief.cli",
+]
 """Modules with a ``register(subparsers, add)`` function adding their commands.
 They must import only the standard library at module level."""
 

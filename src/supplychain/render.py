@@ -75,13 +75,20 @@ def look_through_json(r) -> dict[str, Any]:
     }
 
 
-def exposure_json(report) -> dict[str, Any]:
+def exposure_json(report, g=None) -> dict[str, Any]:
+    """The ``exposure`` JSON; given the graph ``g``, each result also carries its conviction
+    (``reports``, ``first_seen``, ``last_seen``, ``trend``: :mod:`supplychain.conviction`)."""
+    conv = {}
+    if g is not None:
+        from .conviction import report_convictions
+
+        conv = report_convictions(g, report)
     return {
         "driver": {"id": report.driver.id, "name": report.driver.name},
         "depth": report.depth,
         "as_of": report.as_of.isoformat() if report.as_of else None,
-        "results": [{**reach_json(r), "call": r.call} for r in report.results],
-        "negative": [{**reach_json(r), "call": r.call} for r in report.negative],
+        "results": [{**reach_json(r), "call": r.call, **conv.get(r.id, {})} for r in report.results],
+        "negative": [{**reach_json(r), "call": r.call, **conv.get(r.id, {})} for r in report.negative],
     }
 
 
