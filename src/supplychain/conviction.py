@@ -43,7 +43,11 @@ from typing import Any
 
 from .graph import Graph
 from .history import STANCE_EDGES, driver_scope
-from .schema import STANCES
+from .schema import STANCES, Claim
+
+_CLAIMS_HAVE_DRIVER = "driver" in Claim.model_fields
+"""Whether claims record the driver of their note (issue 9); asked once, as ``getattr``
+on a model without the field costs a raised and caught AttributeError per claim."""
 
 TRENDS = ("up", "down", "flat", "new", "dropped")
 """The values of ``trend`` (besides ``null``), documented in the README."""
@@ -94,7 +98,7 @@ def counted_claims(g: Graph, node_id: str, scope: Scope) -> list:
             for c in entry.edge(j).claims:
                 if not c.stance or (scope.as_of is not None and c.date > scope.as_of):
                     continue
-                named = getattr(c, "driver", None)
+                named = getattr(c, "driver", None) if _CLAIMS_HAVE_DRIVER else None
                 if named:
                     ok = named in scope.ids
                 else:
