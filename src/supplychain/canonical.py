@@ -146,7 +146,7 @@ def dump_parts(data: GraphData, part_chars: int = 0):
             done.append(item)
             if part_chars and len(out) * 40 >= part_chars:  # (about 40 characters a line)
                 yield key, "".join(out), done
-                out, done, scalars = [], [], {}
+                out, done = [], []
         if done:
             yield key, "".join(out), done
     if text:
@@ -195,7 +195,9 @@ def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> 
         if t is str:
             s = scalars.get(v)
             if s is None:
-                s = scalars[v] = _scalar_str(v, False)
+                s = _scalar_str(v, False)
+                if len(v) < 80:  # ids, names, dates; not quotes (each met once, and 100 MB of them at 100k)
+                    scalars[v] = s
             out.append(f"{lead}{name}: {s}\n")
         elif isinstance(v, BaseModel):
             out.append(f"{lead}{name}:\n")

@@ -776,10 +776,12 @@ def _write_checked(data: GraphData, f, slice_bytes: int, names: dict | None) -> 
                 return None, ""
             keep = models[kind]
             for mine, back in zip(items, read):
-                if back == mine:
-                    keep.append(mine if _same_fields_set(mine, back) else back)  # one copy of the graph, not two
-                elif kind == "edges" and back == mine.model_copy(update={"claims": sorted_claims(mine)}):
-                    keep.append(back)  # its claims in the file's order
+                if _same(mine, back):
+                    keep.append(mine)  # one copy of the graph, not two
+                elif back == mine or (
+                    kind == "edges" and back == mine.model_copy(update={"claims": sorted_claims(mine)})
+                ):
+                    keep.append(back)  # its fields set, or its claims, as the file has them
                 else:
                     return None, ""
             del read, part
@@ -799,18 +801,33 @@ def _write_checked(data: GraphData, f, slice_bytes: int, names: dict | None) -> 
     return checked, h.hexdigest()
 
 
-def _same_fields_set(a: BaseModel, b: BaseModel) -> bool:
-    """Whether two equal models also have the same fields set, nested models too (what
-    the cache entry keeps: ``model_dump(exclude_unset=True)``)."""
-    if a.__pydantic_fields_set__ != b.__pydantic_fields_set__:
+
+def _same(a: BaseModel, b: BaseModel) -> bool:
+    """``a == b`` with the same fields set, nested models too (what the cache entry
+    keeps: ``model_dump(exclude_unset=True)``), in one pass."""
+    if type(a) is not type(b) or a.__pydantic_fields_set__ != b.__pydantic_fields_set__:
         return False
-    other = b.__dict__
-    for name, v in a.__dict__.items():
-        if isinstance(v, BaseModel):
-            if not _same_fields_set(v, other[name]):
+    if a.__pydantic_extra__ != b.__pydantic_extra__ or a.__pydantic_private__ != b.__pydantic_private__:
+        return False
+    mine, other = a.__dict__, b.__dict__
+    if len(mine) != len(other):
+        return False
+    for name, v in mine.items():
+        w = other.get(name, _MISSING)
+        if v is w:
+            continue
+        if type(v) is list:
+            if type(w) is not list or len(v) != len(w):
                 return False
-        elif type(v) is list and v and isinstance(v[0], BaseModel):
-            for x, y in zip(v, other[name]):
-                if not _same_fields_set(x, y):
+            for x, y in zip(v, w):
+                if not (_same(x, y) if isinstance(x, BaseModel) else x == y):
                     return False
+        elif isinstance(v, BaseModel):
+            if not isinstance(w, BaseModel) or not _same(v, w):
+                return False
+        elif v != w:
+            return False
     return True
+
+
+_MISSING = object()
