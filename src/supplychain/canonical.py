@@ -64,10 +64,11 @@ def _node_doc(n) -> dict:
 
 
 def _edge_doc(e) -> dict:
-    return {"type": e.type, "source": e.source, "target": e.target, "claims": [_plain(c) for c in _claims(e)]}
+    return {"type": e.type, "source": e.source, "target": e.target, "claims": [_plain(c) for c in sorted_claims(e)]}
 
 
-def _claims(e) -> list:
+def sorted_claims(e) -> list:
+    """An edge's claims in canonical order (by date, report, stance, quote)."""
     return sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
 
 
@@ -111,17 +112,30 @@ def dump_graph(data: GraphData) -> str:
     >>> dump_graph(data) == HEADER + pyyaml_dump(canonical(data))
     True
     """
-    out = [HEADER]
+    return "".join(text for _, text, _ in dump_parts(data))
+
+
+def dump_parts(data: GraphData, part_chars: int = 0):
+    """:func:`dump_graph`'s text in parts ``(kind, text, items)``: kind ``"text"`` for
+    the header, ``version`` and the ``nodes:``/``edges:`` lines (``items`` empty), and
+    ``"nodes"`` or ``"edges"`` for items written as list items at column 0 (``items``:
+    the models written, in file order), about ``part_chars`` characters at a time (0: a
+    section in one part). Joined, the texts are :func:`dump_graph`'s; a writer holds one
+    part at a time (the whole text is 250 MB at 100k companies)."""
     version = data.version
-    out.append(f"version: {version}\n" if type(version) is int else pyyaml_dump({"version": version}))
-    scalars: dict[str, str] = {}
+    head = f"version: {version}\n" if type(version) is int else pyyaml_dump({"version": version})
     nodes = sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))
     edges = sorted(data.edges, key=lambda e: (_EDGE_ORDER[e.type], e.source, e.target))
+    text = HEADER + head
     for key, items, write, doc in (("nodes", nodes, _model, _node_doc), ("edges", edges, _edge, _edge_doc)):
         if not items:
-            out.append(f"{key}: []\n")
+            text += f"{key}: []\n"
             continue
-        out.append(f"{key}:\n")
+        yield "text", text + f"{key}:\n", []
+        text = ""
+        out: list[str] = []
+        done: list = []
+        scalars: dict[str, str] = {}
         for item in items:
             mark = len(out)
             try:
@@ -129,7 +143,14 @@ def dump_graph(data: GraphData) -> str:
             except _Unsure:
                 del out[mark:]
                 out.append(pyyaml_dump([doc(item)]))
-    return "".join(out)
+            done.append(item)
+            if part_chars and len(out) * 40 >= part_chars:  # (about 40 characters a line)
+                yield key, "".join(out), done
+                out, done = [], []
+        if done:
+            yield key, "".join(out), done
+    if text:
+        yield "text", text, []
 
 
 def pyyaml_dump(doc: Any) -> str:
@@ -174,7 +195,9 @@ def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> 
         if t is str:
             s = scalars.get(v)
             if s is None:
-                s = scalars[v] = _scalar_str(v, False)
+                s = _scalar_str(v, False)
+                if len(v) < 80:  # ids, names, dates; not quotes (each met once, and 100 MB of them at 100k)
+                    scalars[v] = s
             out.append(f"{lead}{name}: {s}\n")
         elif isinstance(v, BaseModel):
             out.append(f"{lead}{name}:\n")
@@ -195,7 +218,7 @@ def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> 
 
 def _edge(e, pad: str, lead: str, out: list[str], scalars: dict) -> None:
     """An edge: type, source, target, then its claims in canonical order."""
-    claims = _claims(e)
+    claims = sorted_claims(e)
     if not claims:
         raise _Unsure
     for name in ("type", "source", "target"):

@@ -30,11 +30,11 @@ from typing import Any, Iterator
 
 import yaml
 import yaml_rs
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError, Issue
 from .files import atomic_write, atomic_writer, graph_lock, not_regular, read_text  # noqa: F401 (re-exported)
-from .canonical import HEADER, canonical, dump_graph, pyyaml_dump  # noqa: F401 (re-exported)
+from .canonical import HEADER, canonical, dump_graph, pyyaml_dump, sorted_claims  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
@@ -45,6 +45,10 @@ MAX_GRAPH_BYTES = 512 * 1024 * 1024
 """The largest graph file read (512 MiB): three times the 100k-company graph (156 MB).
 A bigger file, or one that is no regular file (``/dev/zero``, a pipe), is refused before
 a byte of it is read."""
+
+
+SLICE_BYTES = 2 * 1024 * 1024
+"""How much of a big graph file is parsed at a time (see :func:`read_in_slices`)."""
 
 
 class _DuplicateKey(Exception):
@@ -223,13 +227,16 @@ def load_data(path: Path | str) -> GraphData:
     return read_graph(path)[0]
 
 
-def read_graph(path: Path | str, names: dict | None = None) -> tuple[GraphData, str]:
+def read_graph(
+    path: Path | str, names: dict | None = None, slice_bytes: int = SLICE_BYTES
+) -> tuple[GraphData, str]:
     """(the validated data of a graph file, the SHA-256 of the bytes it came from).
 
-    The engine reads the file's bytes, which are dropped before validation: at 100k
-    companies, holding them or their text would add 150 to 250 MB to the peak. Only when
-    something is to report (or the engine declines the text) are they decoded, and the
-    text read as :func:`parse_graph_text` does. ``names``: see there.
+    A canonical file bigger than two slices is read ``slice_bytes`` at a time
+    (:func:`read_in_slices`): the whole file's raw objects never exist at once. Any other
+    text is read whole by the engine, whose objects are dropped as validation goes. Only
+    when something is to report (or the engine declines the text) is the text decoded
+    and read as :func:`parse_graph_text` does. ``names``: see there.
     """
     check_graph_file(path)
     file = str(path)
@@ -240,7 +247,14 @@ def read_graph(path: Path | str, names: dict | None = None) -> tuple[GraphData, 
         raise FileFormatError(file, 0, f"cannot read: {e.strerror}") from None
     digest = hashlib.sha256(blob).hexdigest()
     with gc_paused():
-        raw = _parse_with_engine(blob) if b"\x00" not in blob[:8192] else None
+        sliced = read_in_slices(blob, slice_bytes) if len(blob) > 2 * slice_bytes else None
+        if sliced is not None:
+            if not check_references(list(enumerate(sliced.nodes)), list(enumerate(sliced.edges)), names=names):
+                return sliced, digest
+            del sliced  # something to report: below, with the lines of the text
+            raw = None
+        else:
+            raw = _parse_with_engine(blob) if b"\x00" not in blob[:8192] else None
         if raw is not None:
             del blob  # the only reference: 150 MB less at the peak at 100k companies
             data = _validate_in_slices(raw)
@@ -338,6 +352,115 @@ def _validate_in_slices(raw: dict) -> GraphData | None:
         return GraphData.model_validate({**({"version": raw["version"]} if "version" in raw else {}), **models})
     except ValidationError:
         return None
+
+
+# --------------------------------------------------------------------------- slices
+
+_TOP_LINE = re.compile(rb"(?:[^-#\s]|-\S)[^\n]*")
+"""A line at column 0 that is neither a list item (``- ``), a comment nor blank: in the
+canonical file, only ``version: 1``, ``nodes:`` and ``edges:``."""
+
+
+_TOP_LINES = re.compile(b"\n" + _TOP_LINE.pattern)
+
+
+class _Unsliced(Exception):
+    """The text is not in the canonical shape, or one slice of it not as it should be:
+    read it whole."""
+
+
+def read_in_slices(blob: bytes, slice_bytes: int = SLICE_BYTES) -> GraphData | None:
+    """Validated data of a canonical graph file's bytes, parsed ``slice_bytes`` at a time
+    (cut before a list item at column 0, ``- ``), or None when the text must be read
+    whole (:func:`read_graph`'s usual path, with its messages): it is not in the
+    canonical shape (``version``, then ``nodes:``, then ``edges:``, nothing else at
+    column 0), or a slice is not read as a list of valid nodes or edges.
+
+    Each slice's raw objects are dropped once its models exist, so the peak is the
+    models plus one slice (the whole file's raw objects are 1.7 GB at 100k companies).
+    A slice the engine does not read as a valid list (a tag, an alias, a plain
+    ``002837``) makes the whole file be read again with PyYAML, slice by slice, as the
+    whole-file path reads such a file with PyYAML.
+    """
+    if blob.startswith(b"\xef\xbb\xbf") or b"\x00" in blob[:8192]:
+        return None
+    try:
+        head, sections = _cut(blob, slice_bytes)
+        for engine in (True, False):
+            try:
+                return _read_cut(blob, head, sections, engine)
+            except _Unsliced:
+                if not engine:
+                    raise
+    except _Unsliced:
+        return None
+    return None
+
+
+def _cut(blob: bytes, slice_bytes: int) -> tuple[bytes, list[tuple[str, list[tuple[int, int]]]]]:
+    """(the text before ``nodes:``, [(section, [(start, stop) of each slice])])."""
+    first = _TOP_LINE.match(blob)
+    keys = [(0, first.group())] if first else []
+    keys += [(m.start() + 1, m.group()[1:]) for m in _TOP_LINES.finditer(blob)]
+    if len(keys) == 3 and keys[0][1].startswith(b"version:"):
+        keys = keys[1:]
+    if [k for _, k in keys] != [b"nodes:", b"edges:"]:
+        raise _Unsliced
+    (nodes_at, _), (edges_at, _) = keys
+    sections = []
+    for name, start, stop in (("nodes", nodes_at + 7, edges_at), ("edges", edges_at + 7, len(blob))):
+        cuts, pos = [], start
+        while pos < stop:
+            cut = blob.find(b"\n- ", pos + slice_bytes, stop)
+            cut = stop if cut < 0 else cut + 1
+            cuts.append((pos, cut))
+            pos = cut
+        if not cuts:
+            raise _Unsliced  # "edges:" on the last line: null, not an empty list
+        sections.append((name, cuts))
+    return blob[:nodes_at], sections
+
+
+def _read_cut(blob: bytes, head: bytes, sections: list, engine: bool) -> GraphData:
+    top = _read_part(head, engine)
+    if top is None:
+        top = {}
+    if type(top) is not dict or set(top) - {"version"}:
+        raise _Unsliced
+    models: dict[str, list] = {}
+    for name, cuts in sections:
+        adapter = _node_list() if name == "nodes" else _edge_list()
+        done: list = []
+        for start, stop in cuts:
+            raw = _read_part(blob[start:stop], engine)
+            if type(raw) is not list:
+                raise _Unsliced  # an empty section (null), or not a list
+            try:
+                done.extend(adapter.validate_python(raw))
+            except ValidationError:
+                raise _Unsliced from None
+            del raw
+        models[name] = done
+    try:
+        return GraphData.model_validate({**top, **models})
+    except ValidationError:
+        raise _Unsliced from None
+
+
+def _read_part(part: bytes, engine: bool) -> Any:
+    """One slice read by the engine (or by PyYAML): its raw objects; :class:`_Unsliced`
+    when it cannot be read."""
+    if engine:
+        if b"!" in part and _EXPLICIT_TAG_BYTES.search(part):
+            raise _Unsliced
+        try:
+            return yaml_rs.load(part, parse_datetime=False, alias_limits=_NO_ALIASES)
+        except (yaml_rs.YAMLDecodeError, ValueError, OverflowError, RecursionError, UnicodeError):
+            raise _Unsliced from None
+    try:
+        return parse_yaml(part.decode("utf-8"), "")
+    except (FileFormatError, UnicodeError):
+        raise _Unsliced from None
 
 
 _ADAPTERS: dict[str, TypeAdapter] = {}
@@ -580,20 +703,131 @@ def positions(text: str) -> dict[tuple, int]:
 def save_graph(data: GraphData, path: Path | str) -> str:
     """Validate ``data`` as the file it will become, then replace ``path`` atomically.
 
-    The text is parsed back and checked before anything touches the disk; it is written
-    to a temporary file beside the target, flushed to disk and renamed over it, so a
-    crash leaves either the old file or the new one. Returns the text written.
-    (:func:`supplychain.cache.save_graph` also leaves the file's cache entry.)
+    What is written is read back and checked before it replaces anything
+    (:func:`write_graph`); it goes to a temporary file beside the target, flushed to disk
+    and renamed over it, so a crash leaves either the old file or the new one. Returns
+    the text written. (:func:`supplychain.cache.save_graph` also leaves the file's cache
+    entry.)
     """
-    return write_graph(data, path)[0]
+    write_graph(data, path)
+    return Path(path).read_text(encoding="utf-8")
 
 
-def write_graph(data: GraphData, path: Path | str, names: dict | None = None) -> tuple[str, bytes, GraphData]:
-    """:func:`save_graph`, returning (the text, its bytes, the data validating them gave);
-    ``names`` receives the keys the checks made (see :func:`parse_graph_text`)."""
+def write_graph(
+    data: GraphData, path: Path | str, names: dict | None = None, slice_bytes: int = SLICE_BYTES
+) -> tuple[str, GraphData]:
+    """:func:`save_graph`, returning (the SHA-256 of the bytes written, the data reading
+    them back gave); ``names`` receives the keys the checks made (see
+    :func:`parse_graph_text`).
+
+    The canonical text is written ``slice_bytes`` at a time (:func:`canonical.dump_parts`)
+    to the temporary file, and each slice read back as :func:`read_in_slices` reads it
+    and validated; its models must equal the ones written (then those are kept, not a
+    second copy), and the whole passes the reference checks before the file replaces
+    ``path``. Neither the whole text nor a second whole graph is ever held: at 100k
+    companies that was 2 GB more at the peak. If anything is wrong the text is checked
+    whole, as before (:func:`parse_graph_text`), for its messages.
+    """
     path = Path(path)
-    raw = dump_graph(data).encode("utf-8")  # the text itself is not kept: 250 MB at 100k companies
-    checked = parse_graph_text(raw, str(path), names=names)
+    checked: GraphData | None = None
+    try:
+        with atomic_writer(path, "wb") as f:
+            checked, digest = _write_checked(data, f, slice_bytes, names)
+            if checked is None:
+                raise _Unsliced  # leaves no file: checked and written whole below
+    except _Unsliced:
+        pass
+    if checked is not None:
+        return digest, checked
+    raw = dump_graph(data).encode("utf-8")
+    checked = parse_graph_text(raw, str(path), names=names)  # raises the problems, with lines
     with atomic_writer(path, "wb") as f:
         f.write(raw)
-    return raw.decode("utf-8"), raw, checked
+    return hashlib.sha256(raw).hexdigest(), checked
+
+
+def _write_checked(data: GraphData, f, slice_bytes: int, names: dict | None) -> tuple[GraphData | None, str]:
+    """Write ``data`` canonically to ``f`` a slice at a time, each read back and compared
+    with what was written; (the data read back, the SHA-256 of the bytes), or None when
+    a slice is not read back as written or the references do not check."""
+    from .canonical import dump_parts
+
+    h = hashlib.sha256()
+    skeleton: list[bytes] = []
+    models: dict[str, list] = {"nodes": [], "edges": []}
+    with gc_paused():
+        for kind, text, items in dump_parts(data, slice_bytes):
+            part = text.encode("utf-8")
+            del text
+            f.write(part)
+            h.update(part)
+            if kind == "text":
+                skeleton.append(part)
+                continue
+            adapter = _node_list() if kind == "nodes" else _edge_list()
+            read = None
+            for engine in (True, False):
+                try:
+                    read = adapter.validate_python(_read_part(part, engine))
+                    break
+                except (_Unsliced, ValidationError):
+                    continue
+            if read is None or len(read) != len(items):
+                return None, ""
+            keep = models[kind]
+            for mine, back in zip(items, read):
+                if _same(mine, back):
+                    keep.append(mine)  # one copy of the graph, not two
+                elif back == mine or (
+                    kind == "edges" and back == mine.model_copy(update={"claims": sorted_claims(mine)})
+                ):
+                    keep.append(back)  # its fields set, or its claims, as the file has them
+                else:
+                    return None, ""
+            del read, part
+        try:
+            top = _read_part(b"".join(skeleton), True)
+        except _Unsliced:
+            return None, ""
+        expected = {"version": data.version, **{k: (None if models[k] else []) for k in ("nodes", "edges")}}
+        if top != expected or type(top.get("version")) is not type(data.version):
+            return None, ""
+        try:
+            checked = GraphData.model_validate({"version": top["version"], **models})  # (models pass as they are)
+        except ValidationError:
+            return None, ""
+        if check_references(list(enumerate(checked.nodes)), list(enumerate(checked.edges)), names=names):
+            return None, ""
+    return checked, h.hexdigest()
+
+
+
+def _same(a: BaseModel, b: BaseModel) -> bool:
+    """``a == b`` with the same fields set, nested models too (what the cache entry
+    keeps: ``model_dump(exclude_unset=True)``), in one pass."""
+    if type(a) is not type(b) or a.__pydantic_fields_set__ != b.__pydantic_fields_set__:
+        return False
+    if a.__pydantic_extra__ != b.__pydantic_extra__ or a.__pydantic_private__ != b.__pydantic_private__:
+        return False
+    mine, other = a.__dict__, b.__dict__
+    if len(mine) != len(other):
+        return False
+    for name, v in mine.items():
+        w = other.get(name, _MISSING)
+        if v is w:
+            continue
+        if type(v) is list:
+            if type(w) is not list or len(v) != len(w):
+                return False
+            for x, y in zip(v, w):
+                if not (_same(x, y) if isinstance(x, BaseModel) else x == y):
+                    return False
+        elif isinstance(v, BaseModel):
+            if not isinstance(w, BaseModel) or not _same(v, w):
+                return False
+        elif v != w:
+            return False
+    return True
+
+
+_MISSING = object()

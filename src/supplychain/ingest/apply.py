@@ -265,6 +265,7 @@ def ingest(
         if dry_run or all(p.empty for p in result.plans):
             return result
         lock.require()
+        del g  # its cache entry and indexes are not needed to write: less at the peak
         write_graph(data, graph)
         result.written = True
     return result
