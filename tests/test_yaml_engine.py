@@ -322,3 +322,17 @@ def test_a_file_read_by_pyyaml_is_cached_under_its_own_bytes(tmp_path, monkeypat
     monkeypatch.setattr(store, "read_graph", lambda *a, **k: pytest.fail("parsed the YAML although the cache is warm"))
     warm = load_graph(path)
     assert warm.resolve("002837").id == node.id and warm.data == data
+
+
+@pytest.mark.parametrize("name", ["光模块\u2028龙头", "a\u2029b", "x\x85y", "0\u2028    0"])
+def test_unicode_line_breaks_in_a_name_read_back_as_written(name):
+    """U+0085/U+2028/U+2029 are line breaks to YAML 1.1 (PyYAML folds them in a plain or
+    single-quoted scalar) and text to YAML 1.2 (yaml-rs): written escaped in double quotes,
+    the name reads back the same through both readers, and the dump is stable."""
+    data = load_data(GRAPH)
+    data.nodes[0].name = name
+    text = dump_graph(data)
+    assert text == HEADER + pyyaml_dump(canonical(data))
+    assert parse_graph_text(text, "g.yaml").nodes[0].name == name
+    assert yaml.load(text, Loader=yaml.SafeLoader)["nodes"][0]["name"] == name
+    assert dump_graph(parse_graph_text(text, "g.yaml")) == text

@@ -39,6 +39,20 @@ _CanonicalDumper.add_representer(
     _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
 )
 
+_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, s: str) -> yaml.ScalarNode:
+    """Strings holding U+0085, U+2028 or U+2029 double-quoted (escaped ``\\N``, ``\\L``,
+    ``\\P``): YAML 1.1 (PyYAML) reads those characters in a plain or single-quoted scalar
+    as line breaks and folds them, YAML 1.2 (yaml-rs) keeps them, so only the escaped
+    form reads back the same in both (PyYAML's own choice loses ``a\\x85b`` as ``a b``)."""
+    style = '"' if _UNICODE_BREAKS.search(s) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style=style)
+
+
+_CanonicalDumper.add_representer(str, _represent_str)
+
 _TYPE_ORDER = {t: i for i, t in enumerate(NODE_TYPES)}
 _EDGE_ORDER = {t: i for i, t in enumerate(EDGE_TYPES)}
 
