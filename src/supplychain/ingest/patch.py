@@ -314,7 +314,9 @@ def apply_patch(
         if dry_run or plan.empty:
             return result
         lock.require()
-        write_graph(apply_plan(data, plan), graph)
+        data = apply_plan(data, plan)
+        del g  # its cache entry and indexes are not needed to write: less at the peak (as ingest)
+        write_graph(data, graph)
         result.written = True
     return result
 
