@@ -437,7 +437,7 @@ def plan_report(
     d = plan.driver
 
     def claim(quote: str, stance: str | None = None) -> Claim:
-        return Claim(report=report.id, date=report.date, quote=quote, stance=stance)
+        return Claim(report=report.id, date=report.date, quote=quote, stance=stance, driver=d)
 
     from .mentions import company_of, gazetteer_mentions, rule_of, sectors_of, unrated_mention
 
