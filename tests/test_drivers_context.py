@@ -95,7 +95,7 @@ def test_drivers_of_a_company_say_named_or_inferred(graph_copy, capsys):
     basis = {r.id: r.basis for r in drivers(g, "工业富联") if r.node.type == "driver"}
     assert basis["tengxun-ziben-kaizhi"] == "named"
     assert basis["alibaba-capex"] == "inferred"
-    assert basis["ai-demand"] == "inferred"  # AI需求 drives Alibaba capex, not (yet) Tencent capex
+    assert basis["ai-demand"] == "named"  # the new driver joined under AI需求, which speaks for it
     code, out, _ = run(capsys, "-g", graph_copy, "drivers", "工业富联")
     assert code == 0 and "basis" in out.splitlines()[1]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -402,6 +403,46 @@ def driver_from_title(g: Graph, report: ParsedReport) -> "str | DriverNode":
     )
 
 
+DEMAND_ROOT = "ai-demand"
+"""The driver a new driver joins under: AI需求 drives every capex driver a note brings."""
+
+
+def join_chain(p: "Planner", report: ParsedReport, driver_id: str) -> None:
+    """A new driver joins the chain: ``drives`` from AI需求 (when the graph has it and the
+    title or lead speaks of AI) and ``operates`` from the company its name is about, when
+    the graph has that company (腾讯控股 → 腾讯资本开支). Each claim quotes the note's
+    sentence it rests on (the title, else the lead sentence); none is made without one."""
+    g = p.g
+    name = normalize(p.plan.names.get(driver_id, ""))
+    sentences = [report.title] + [x for x in re.split(r"(?<=[。！？])", _lead(report)) if x.strip()]
+
+    def quote(*words: str) -> str | None:
+        keys = [normalize(w) for w in words]
+        return next((x.strip() for x in sentences if any(k in normalize(x) for k in keys)), None)
+
+    def claim(text: str) -> Claim:
+        return Claim(report=report.id, date=report.date, quote=text, driver=driver_id)
+
+    if DEMAND_ROOT in g.nodes and DEMAND_ROOT != driver_id:
+        q = quote("AI", "算力", "人工智能")
+        if q:
+            p.add_claim("drives", DEMAND_ROOT, driver_id, claim(q))
+    for subject, _, words in SUBJECTS:
+        if normalize(subject) not in name:
+            continue
+        company = None
+        for w in words:
+            try:
+                company = g.resolve(w, types=("company",)).id
+                break
+            except SupplyChainError:
+                continue
+        q = quote(*words) if company else None
+        if company and q:
+            p.add_claim("operates", company, driver_id, claim(q))
+        break
+
+
 def closest_drivers(g: Graph, text: str, n: int = 3, with_flag: bool = False) -> str:
     """`` (closest: 阿里云资本开支 (alibaba-capex), …)`` ranked by the longest name part they share."""
     t = normalize(text)
@@ -515,6 +556,8 @@ def plan_report(
                 "a new driver: the subject and concept the title names; pass --driver NAME to choose another",
             )
     d = plan.driver
+    if any(n.node.id == d for n in plan.nodes):
+        join_chain(p, report, d)
 
     def claim(quote: str, stance: str | None = None) -> Claim:
         return Claim(report=report.id, date=report.date, quote=quote, stance=stance, driver=d)
