@@ -58,7 +58,7 @@ def test_exposure_table_columns_line_up_with_cjk(capsys):
 
     from supplychain.render import width
 
-    _, out, _ = run(capsys, "exposure", "capex")
+    _, out, _ = run(capsys, "exposure", "Alibaba capex")
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("#  "))
     rows = [line for line in lines[start:] if not line.startswith("      ")]
@@ -91,20 +91,20 @@ def test_exposure_json_contract(capsys):
 
 
 def test_exposure_csv(capsys):
-    code, out, _ = run(capsys, "exposure", "capex", "--format", "csv", "--type", "etf")
+    code, out, _ = run(capsys, "exposure", "Alibaba capex", "--format", "csv", "--type", "etf")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and {r["id"] for r in rows} == {"etf-516630", "etf-515070", "etf-515400", "etf-588000", "hstech"}
     assert all(r["quote"] for r in rows)
 
 
 def test_exposure_explain(capsys):
-    _, out, _ = run(capsys, "exposure", "capex", "--top", "1", "--explain")
+    _, out, _ = run(capsys, "exposure", "Alibaba capex", "--top", "1", "--explain")
     assert "      score: drives 0.9 × member_of 1 × recommended 1 = 0.9" in out.splitlines()
     assert out.count("      drives: industry-research-2025-11-26") == 1
 
 
 def test_exposure_as_of_before_the_note(capsys):
-    code, out, _ = run(capsys, "exposure", "capex", "--as-of", "2025-11-25", "--format", "json")
+    code, out, _ = run(capsys, "exposure", "Alibaba capex", "--as-of", "2025-11-25", "--format", "json")
     assert code == 0 and json.loads(out)["results"] == []
 
 
@@ -135,7 +135,7 @@ def test_show_json_contract(capsys):
 
 
 def test_show_text_lists_metrics_and_edges(capsys):
-    _, out, _ = run(capsys, "show", "capex")
+    _, out, _ = run(capsys, "show", "Alibaba capex")
     assert out.startswith("阿里云资本开支  (alibaba-capex, driver)\n")
     assert "  metric: 资本开支 315.01 亿元, +80.1% YoY, FY2026Q2" in out
     assert "  ← threatens 资本开支可持续性风险 (risk-capex-sustainability)" in out
@@ -165,8 +165,8 @@ def test_search_and_stats(capsys):
         (["exposure", "中际旭创"], 0, None),
         (["exposure", "供应链产能与交付风险"], 1, "Error: '供应链产能与交付风险' is 供应链产能与交付风险 (risk-supply-chain), a risk; this needs a driver or sector or company"),
         (["show", "nobody"], 1, "Error: no node matches 'nobody' (try `supplychain search TEXT`)"),
-        (["exposure", "capex", "--as-of", "2025-13-01"], 2, "Error: argument --as-of: '2025-13-01' is not a date; use YYYY-MM-DD (see `supplychain exposure --help`)"),
-        (["exposure", "capex", "--top", "0"], 2, "Error: argument --top: '0' is not a positive whole number (see `supplychain exposure --help`)"),
+        (["exposure", "Alibaba capex", "--as-of", "2025-13-01"], 2, "Error: argument --as-of: '2025-13-01' is not a date; use YYYY-MM-DD (see `supplychain exposure --help`)"),
+        (["exposure", "Alibaba capex", "--top", "0"], 2, "Error: argument --top: '0' is not a positive whole number (see `supplychain exposure --help`)"),
         (["--graph", "missing.yaml", "validate"], 1, "Error: missing.yaml: file not found (pass --graph PATH or set SUPPLYCHAIN_GRAPH)"),
         (["--graph", "tests/fixtures/core/bad_syntax.yaml", "list"], 1, "Error: tests/fixtures/core/bad_syntax.yaml:26: invalid YAML: did not find expected ',' or ']'"),
         (["frobnicate"], 2, None),
@@ -213,7 +213,7 @@ def test_help_runs_without_heavy_imports():
 
 
 def test_exposure_header_metrics_respect_as_of(capsys):
-    _, out, _ = run(capsys, "exposure", "capex", "--as-of", "2025-11-25", "--top", "1")
+    _, out, _ = run(capsys, "exposure", "Alibaba capex", "--as-of", "2025-11-25", "--top", "1")
     assert out.splitlines() == [
         "Exposure to 阿里云资本开支 (Alibaba Cloud capex): 0 names, paths of at most 4 hops, claims dated on or before 2025-11-25",
         "(no exposed names)",

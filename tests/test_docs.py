@@ -48,7 +48,7 @@ def test_documented_exposure_json_keys_are_produced(graph):
     from supplychain.query import exposure
     from supplychain.render import exposure_json
 
-    data = exposure_json(exposure(graph, "capex"))
+    data = exposure_json(exposure(graph, "Alibaba capex"))
     result_keys = set(data["results"][0])
     for key in ("id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "evidence", "explain"):
         assert f'"{key}"' in README and key in result_keys

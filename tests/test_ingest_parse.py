@@ -110,9 +110,9 @@ def test_date_from_front_matter_or_file_name():
         ("open_marker.md", "open_marker.md:11: unbalanced marker '（推荐': write it as '（推荐）'"),
         ("close_marker.md", "close_marker.md:10: unbalanced marker '推荐）': write it as '（推荐）'"),
         ("bad_date.md", "bad_date.md:3: date '2025-13-45 10:00:00 +0800' is not a date; write it as YYYY-MM-DD"),
-        ("no_driver.md", "no_driver.md:6: the title names no known driver; pass --driver NAME (an existing driver or a "
-                         "new one) (closest drivers: 阿里云AI相关产品收入 (alibaba-ai-revenue), 物业与设备购置支出 "
-                         "(alibaba-ppe-spend), AI需求 (ai-demand))"),
+        ("no_driver.md", "no_driver.md:6: the title names no subject whose driver this note is about (a company or "
+                         "region such as 腾讯, 北美云厂商, with a concept such as 资本开支); pass --driver NAME (candidates: "
+                         "--driver 阿里云AI相关产品收入, --driver 物业与设备购置支出, --driver AI需求)"),
     ],
 )
 def test_bad_note_is_one_located_line_and_leaves_the_graph_alone(fixture, message, tmp_path, capsys):

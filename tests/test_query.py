@@ -67,7 +67,7 @@ def test_exposure_scores_order_stances_within_a_sector(graph):
 
 
 def test_exposure_result_carries_path_and_evidence(graph):
-    r = next(r for r in exposure(graph, "capex").results if r.id == "innolight")
+    r = next(r for r in exposure(graph, "Alibaba capex").results if r.id == "innolight")
     assert r.path == ("alibaba-capex", "optical-modules", "innolight")
     assert r.score == pytest.approx(0.9)
     assert r.explain() == "drives 0.9 × member_of 1 × recommended 1 = 0.9"
@@ -76,18 +76,18 @@ def test_exposure_result_carries_path_and_evidence(graph):
 
 
 def test_exposure_filters(graph):
-    assert {r.stance for r in exposure(graph, "capex", stances=["beneficiary"]).results} == {"beneficiary"}
-    optical = exposure(graph, "capex", sectors=["光模块"]).results
+    assert {r.stance for r in exposure(graph, "Alibaba capex", stances=["beneficiary"]).results} == {"beneficiary"}
+    optical = exposure(graph, "Alibaba capex", sectors=["光模块"]).results
     assert {r.sector for r in optical} == {"optical-modules"} and len(optical) == 10
-    assert {r.node.type for r in exposure(graph, "capex", types=["etf"]).results} == {"etf"}
-    assert len(exposure(graph, "capex", top=3).results) == 3
+    assert {r.node.type for r in exposure(graph, "Alibaba capex", types=["etf"]).results} == {"etf"}
+    assert len(exposure(graph, "Alibaba capex", top=3).results) == 3
     # depth 1 reaches sectors only: no company, no ETF but those exposed directly
-    assert {r.node.type for r in exposure(graph, "capex", depth=1).results} == {"etf"}
+    assert {r.node.type for r in exposure(graph, "Alibaba capex", depth=1).results} == {"etf"}
 
 
 def test_as_of_before_the_note_sees_nothing(graph):
-    assert exposure(graph, "capex", as_of=dt.date(2025, 11, 25)).results == []
-    assert len(exposure(graph, "capex", as_of=dt.date(2025, 11, 26)).results) == 49
+    assert exposure(graph, "Alibaba capex", as_of=dt.date(2025, 11, 25)).results == []
+    assert len(exposure(graph, "Alibaba capex", as_of=dt.date(2025, 11, 26)).results) == 49
 
 
 def test_as_of_sees_the_stance_of_its_day(mini):
@@ -101,7 +101,7 @@ def test_exposure_needs_a_driver_or_sector(graph):
     with pytest.raises(WrongNodeType, match="'AI发展不及预期风险' is AI发展不及预期风险 .risk-ai-slowdown., a risk"):
         exposure(graph, "AI发展不及预期风险")
     with pytest.raises(SupplyChainError, match="unknown stance"):
-        exposure(graph, "capex", stances=["strong-buy"])
+        exposure(graph, "Alibaba capex", stances=["strong-buy"])
 
 
 def test_risks_reach_what_they_threaten(graph):
@@ -134,7 +134,7 @@ def test_queries_do_not_change_the_graph(graph):
     from supplychain.store import dump_graph
 
     before = dump_graph(graph.data)
-    exposure(graph, "capex", as_of=dt.date(2025, 11, 26))
+    exposure(graph, "Alibaba capex", as_of=dt.date(2025, 11, 26))
     drivers(graph, "中际旭创")
     paths(graph, "中际旭创", "英维克")
     assert dump_graph(graph.data) == before

@@ -224,14 +224,14 @@ def cmd_exposure(args) -> int:
 
     conv = report_convictions(g, report)
     headers = ("rank", "id", "name", "name_en", "ticker", "type", "score", "stance", "sector", "path", "report", "date", "quote",
-               *CONVICTION_KEYS, "call")
+               *CONVICTION_KEYS, "basis", "stance_driver", "call")
     rows = []
     for i, r in [*enumerate(report.results, 1), *(("", r) for r in report.negative)]:
         last = r.hops[-1].claim
         rows.append(
             (i, r.id, r.node.name, r.node.name_en, getattr(r.node, "ticker", None), r.node.type, f"{r.score:.4f}",
              r.stance, r.sector, " > ".join(r.path), last.report, last.date.isoformat(), last.quote,
-             *(conv[r.id][k] for k in CONVICTION_KEYS), r.call)
+             *(conv[r.id][k] for k in CONVICTION_KEYS), r.basis, r.stance_driver, r.call)
         )
     if args.format == "csv":
         _emit(render.to_csv(headers, rows))
@@ -247,8 +247,13 @@ def cmd_exposure(args) -> int:
     if not report.results:
         _emit("\n".join(lines + ["(no exposed names)"] + _negative_calls(g, report)))
         return 0
+    inferred = sum(r.basis == "inferred" for r in report.results)
+    if inferred:
+        lines.append(f"  {len(report.results) - inferred} named by notes about this driver (or the drivers it drives), "
+                     f"{inferred} inferred (only notes about other drivers put them in a sub-sector; ranked after)")
     trows = [
-        (i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", r.node.type, render.stance_label(r.stance),
+        (i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", r.node.type,
+         "inferred" if r.basis == "inferred" else render.stance_label(r.stance),
          f"{r.score:.3f}", g.nodes[r.sector].name if r.sector else "", conviction_cell(conv[r.id]))
         for i, r in enumerate(report.results, 1)
     ]
@@ -266,6 +271,8 @@ def cmd_exposure(args) -> int:
         if getattr(r, "constituents", None) is not None:  # an ETF scored from its imported holdings
             parts = [f"{g.nodes[c.id].name} {c.weight:.2%} × {c.score:.3f}" for c in r.constituents[:5]]
             lines.append(f"      look-through ({len(r.constituents)} reached): " + ", ".join(parts) + (", …" if len(r.constituents) > 5 else ""))
+        if r.basis == "inferred":
+            lines.append(f"      {render.inferred_note(g, r)}")
     _emit("\n".join(lines + _negative_calls(g, report)))
     return 0
 
@@ -300,8 +307,12 @@ def cmd_drivers(args) -> int:
     headers = ("type", "id", "name", "name_en", "score", "path")
     rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path)) for r in results]
     if args.format == "csv":
-        _emit(render.to_csv(headers, [(*row[:5], " > ".join(r.path)) for row, r in zip(rows, results)]))
+        _emit(render.to_csv((*headers, "basis"), [(*row[:5], " > ".join(r.path), r.basis if r.node.type == "driver" else "")
+                                                  for row, r in zip(rows, results)]))
         return 0
+    if any(r.basis == "inferred" for r in results):  # notes about several drivers: say which named it
+        headers = (*headers[:5], "basis", headers[5])
+        rows = [(*row[:5], (r.basis if r.node.type == "driver" else ""), row[5]) for row, r in zip(rows, results)]
     head = f"Drivers and risks reaching {node.name} ({node.name_en or node.id}): {len(results)}"
     _emit(head + "\n" + render.table(headers, rows, max_col=80) if results else head)
     return 0

@@ -26,7 +26,8 @@ fingerprint in the cache header names it):
 - claims as columns: ``reports`` (int32, into the table), ``ordinals`` (the date's
   proleptic ordinal), ``stances`` (int8: an index into :data:`~supplychain.schema.STANCES`,
   -1 for None, -2 when the file did not set it), ``quotes`` (UTF-8, one after the other)
-  and ``quote_start`` (int64);
+  and ``quote_start`` (int64), ``claim_drivers`` (int32, into the table; -1 when the
+  claim names no driver);
 - the name index: ``name_keys`` (sorted normalised names, ids, aliases and tickers) with
   ``name_nodes`` (the node each key names), and ``code_keys``/``code_nodes`` for bare
   ticker codes (:func:`~supplychain.names.ticker_keys`);
@@ -58,7 +59,7 @@ from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 BYTE_ORDER = f"{sys.byteorder} i{array('i').itemsize} q{array('q').itemsize} d{array('d').itemsize}"
 """Part of the cache fingerprint: an entry made on a machine of other byte order or
 integer sizes is not read here."""
@@ -91,6 +92,7 @@ class _Layout(msgspec.Struct, array_like=True):
     stances: bytes
     quotes: bytes
     quote_start: bytes
+    claim_drivers: bytes
     name_keys: msgspec.Raw
     name_nodes: bytes
     code_keys: msgspec.Raw
@@ -177,6 +179,7 @@ def _encode(data, names: dict | None = None) -> bytes:
     reports = refs([c.report for c in claims])
     ordinals = [c.date.toordinal() for c in claims]
     stances = [stance_code.get(c.stance, _NONE) if "stance" in c.__pydantic_fields_set__ else _UNSET for c in claims]
+    claim_drivers = [-1 if d is None else ref(d) for d in (c.driver for c in claims)]
     encoded = [c.quote.encode("utf-8") for c in claims]
     quote_start = _ints("q", accumulate(map(len, encoded), initial=0))
     quotes = b"".join(encoded)
@@ -238,6 +241,7 @@ def _encode(data, names: dict | None = None) -> bytes:
         stances=_ints("b", stances).tobytes(),
         quotes=quotes,
         quote_start=quote_start.tobytes(),
+        claim_drivers=_ints("i", claim_drivers).tobytes(),
         name_keys=msgspec.Raw(enc.encode([k for k, _ in names])),
         name_nodes=_ints("i", [i for _, i in names]).tobytes(),
         code_keys=msgspec.Raw(enc.encode([k for k, _ in codes])),
@@ -327,10 +331,12 @@ class Entry:
         self._quote_start = _view(layout.quote_start, "q")
         self._quotes = layout.quotes
         self._weights = layout.weights
+        self._claim_drivers = _view(layout.claim_drivers, "i")
         n, m = self.node_count, len(self._edge_types)
         if not (len(self._node_types) == n and len(self._sources) == len(self._targets) == m
                 and len(self._claim_start) == m + 1 and len(self._quote_start) == len(self._reports) + 1
-                and len(self._reports) == len(self._ordinals) == len(self._stances) == self._claim_start[m]):
+                and len(self._reports) == len(self._ordinals) == len(self._stances) == len(self._claim_drivers)
+                == self._claim_start[m]):
             raise ValueError("columns differ in length")
         for rows in (layout.flow, layout.reverse_flow):  # compressed rows: n + 1 offsets, ending at the length
             start = _view(rows[0], "i")
@@ -441,6 +447,22 @@ class Entry:
         stance = self._stances[k] if k is not None else -1
         return STANCES[stance] if stance >= 0 else None
 
+    def driver_edges(self) -> list[int]:
+        """Indexes of the edges with a claim that names its note's driver (ascending).
+
+        Read from the column, no model built; a graph without such claims (the seed, the
+        synthetic graphs) answers at once.
+        """
+        found = getattr(self, "_driver_edges", None)
+        if found is None:
+            found = []
+            if self._layout.claim_drivers.strip(b"\xff"):  # every claim -1: all bytes 0xff
+                start = self._claim_start.tolist()
+                drivers = self._claim_drivers.tolist()
+                found = [j for j in range(len(start) - 1) if any(d >= 0 for d in drivers[start[j]:start[j + 1]])]
+            self._driver_edges = found
+        return found
+
     def edge(self, j: int):
         """The model of edge ``j`` with its claims."""
         model = self._edge_models[j]
@@ -489,8 +511,9 @@ class Entry:
         table, quotes = self.table, self._quotes
         quote_start = self._quote_start[a : b + 1].tolist()
         out = []
-        for k, (report, ordinal, stance) in enumerate(
-            zip(self._reports[a:b].tolist(), self._ordinals[a:b].tolist(), self._stances[a:b].tolist())
+        for k, (report, ordinal, stance, driver) in enumerate(
+            zip(self._reports[a:b].tolist(), self._ordinals[a:b].tolist(), self._stances[a:b].tolist(),
+                self._claim_drivers[a:b].tolist())
         ):
             # one date object per claim, as validation makes: a shared one would come out
             # of a YAML dump as an anchor and aliases
@@ -501,6 +524,11 @@ class Entry:
             values["weight"] = weight = self._weights.get(a + k) if self._weights else None
             if weight is not None:
                 fields.add("weight")
+            if driver >= 0:
+                values["driver"] = table[driver]
+                fields.add("driver")
+            else:
+                values["driver"] = None
             out.append(_instance(Claim, values, fields))
         return out
 

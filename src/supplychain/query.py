@@ -9,6 +9,13 @@ stance (:data:`~supplychain.schema.STANCE_WEIGHT`). A result's score is the best
 over paths of at most ``depth`` hops, so it lies in (0, 1], and within one sector a
 recommended name always ranks above a beneficiary, which ranks above a listed name.
 
+Stance in context: a claim made by ``ingest`` records the driver its note is about. For a
+driver ``D``, a stance counts when its claim is about ``D``, about a driver ``D`` drives,
+or about no driver in particular (the seed graph): such names are **named**. A name whose
+stance claims all come from notes about other drivers is **inferred**: its stance hop
+weighs :data:`~supplychain.schema.INFERRED_WEIGHT` instead of a stance's weight, it
+carries no stance, and it is ranked after every named one.
+
 Examples
 --------
 >>> from supplychain import load_graph
@@ -28,7 +35,9 @@ from typing import Iterable
 
 from .errors import NoPath, SupplyChainError
 from .graph import Graph
-from .schema import EDGE_RULES, EXPOSED_TYPES, STANCE_CALL, STANCE_WEIGHT, STANCES, Claim, Edge, current_claim
+from .schema import (
+    EDGE_RULES, EXPOSED_TYPES, INFERRED_WEIGHT, STANCE_CALL, STANCE_WEIGHT, STANCES, Claim, Edge, current_claim,
+)
 
 EXPOSURE_SOURCES = ("driver", "sector", "company")
 """Node types an exposure query may start from."""
@@ -43,10 +52,13 @@ class Hop:
     end: str
     weight: float
     claim: Claim | None
+    inferred: bool = False
+    """The hop's claims all come from notes about other drivers than the query's: ``claim``
+    is then the one that put the name there, and its stance does not count."""
 
     @property
     def stance(self) -> str | None:
-        return self.claim.stance if self.claim else None
+        return self.claim.stance if self.claim and not self.inferred else None
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,11 @@ class Reach:
     hops: tuple[Hop, ...]
     stance: str | None = None
     sector: str | None = None
+    basis: str = "named"
+    """``named`` (a note about the query's driver, or one it drives, or the seed named it)
+    or ``inferred`` (reached only through claims of notes about other drivers)."""
+    stance_driver: str | None = None
+    """The driver of the note whose claim gives ``stance`` (None for a claim naming none)."""
     constituents: tuple["Constituent", ...] | None = None
     """For an ETF scored by look-through (:func:`look_through`): its reached holdings, by contribution."""
 
@@ -78,7 +95,9 @@ class Reach:
         parts = []
         for h in self.hops:
             rule = EDGE_RULES[h.edge.type]
-            if rule.stance and h.stance:
+            if rule.stance and h.inferred:
+                parts.append(f"{h.edge.type} {rule.weight:g} × inferred {INFERRED_WEIGHT:g}")
+            elif rule.stance and h.stance:
                 parts.append(f"{h.edge.type} {rule.weight:g} × {h.stance} {STANCE_WEIGHT[h.stance]:g}")
             else:
                 parts.append(f"{h.edge.type} {rule.weight:g}")
@@ -139,13 +158,98 @@ def best_paths(adjacency, origin: str, depth: int) -> dict[str, tuple[float, tup
     return best
 
 
-def _hops(g: Graph, steps, as_of) -> tuple[Hop, ...]:
+def _hops(g: Graph, steps, as_of, context: "Context | None" = None) -> tuple[Hop, ...]:
     edge = g.entry.edge
     out = []
     for u, v, w, j in steps:
         e = edge(j)
-        out.append(Hop(e, u, v, w, current_claim(e.claims, as_of)))
+        if context is not None and j in context.edges:
+            claim = context.edges[j]
+            if claim is None:
+                out.append(Hop(e, u, v, w, current_claim(e.claims, as_of), inferred=True))
+            else:
+                out.append(Hop(e, u, v, w, claim))
+        else:
+            out.append(Hop(e, u, v, w, current_claim(e.claims, as_of)))
     return tuple(out)
+
+
+def driver_context(g: Graph, driver_id: str) -> frozenset[str]:
+    """The drivers whose notes speak for ``driver_id``: itself and every driver it drives
+    (through ``drives`` edges, at any depth)."""
+    seen = {driver_id}
+    todo = [driver_id]
+    types = g.node_types
+    entry = g.entry
+    while todo:
+        u = todo.pop()
+        for j in entry.edges_by(u, "out"):  # columns only: no edge model built
+            target = entry.edge_ends(j)[1]
+            if entry.edge_type(j) == "drives" and types.get(target) == "driver" and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return frozenset(seen)
+
+
+def claim_counts(claim: Claim, context: frozenset[str]) -> bool:
+    """Whether ``claim`` speaks for a driver whose context is ``context``: its note is
+    about one of them, or it names no driver (the seed graph)."""
+    return claim.driver is None or claim.driver in context
+
+
+@dataclass
+class Context:
+    """A query's driver context on the edges whose claims name drivers.
+
+    ``edges`` maps each such stance-carrying edge (index) to its current claim among those
+    that count for the context, or None when none counts (the edge is then *inferred*);
+    ``weights`` holds the hop weight each gets.
+    """
+
+    drivers: frozenset[str]
+    edges: dict[int, Claim | None]
+    weights: dict[int, float]
+
+
+def _context(g: Graph, drivers: frozenset[str], as_of) -> Context | None:
+    """The context of a query from ``drivers``; None when no claim names a driver."""
+    tagged = g.entry.driver_edges()
+    if not tagged:
+        return None
+    edges: dict[int, Claim | None] = {}
+    weights: dict[int, float] = {}
+    edge = g.entry.edge
+    for j in tagged:
+        e = edge(j)
+        rule = EDGE_RULES[e.type]
+        if not rule.stance or rule.flow == "none":
+            continue
+        mine = current_claim([c for c in e.claims if claim_counts(c, drivers)], as_of)
+        edges[j] = mine
+        if mine is None:
+            weights[j] = rule.weight * INFERRED_WEIGHT
+        else:
+            weights[j] = rule.weight * STANCE_WEIGHT[mine.stance] if mine.stance else rule.weight
+    return Context(drivers, edges, weights)
+
+
+class _ContextAdjacency:
+    """A flow adjacency with the weights of a :class:`Context` on the edges it covers."""
+
+    def __init__(self, g: Graph, base, context: Context, reverse: bool = False):
+        self.base = base
+        self.rows: dict[str, list] = {}
+        weights = context.weights
+        for j in weights:
+            source, target = g.entry.edge_ends(j)
+            forward = EDGE_RULES[g.entry.edge_type(j)].flow == "forward"
+            u = source if forward != reverse else target
+            if u not in self.rows:
+                self.rows[u] = [(v, weights.get(k, w), k) for v, w, k in base.get(u, ())]
+
+    def get(self, u, default=()):
+        row = self.rows.get(u)
+        return row if row is not None else self.base.get(u, default)
 
 
 def _reversed(hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
@@ -213,7 +317,11 @@ def exposure(
         )
     wanted_sectors = {g.resolve(s, types=("sector",)).id for s in sectors} if sectors else None
 
-    best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
+    context = _context(g, driver_context(g, origin.id), as_of) if origin.type == "driver" else None
+    adjacency = g.flow_adjacency(as_of)
+    if context is not None:
+        adjacency = _ContextAdjacency(g, adjacency, context)
+    best = best_paths(adjacency, origin.id, depth)
     rank = {s: i for i, s in enumerate(STANCES)}
     types = g.node_types
     # rank on what the steps say (the graph's columns), then build models, Hop and Reach
@@ -225,20 +333,24 @@ def exposure(
             continue
         path = (origin.id,) + tuple(v for _, v, _, _ in steps)
         stance, sector = _stance_and_sector(g, path, steps[-1][3] if steps else None, as_of)
+        basis, stance_driver = "named", None
+        if context is not None:
+            stance, basis, stance_driver = _in_context(g, context, steps, stance)
         if wanted_stances and stance not in wanted_stances:
             continue
         if wanted_sectors and not wanted_sectors & set(path):
             continue
         score = round(score, 6)
-        found.append(((-score, rank.get(stance, len(rank)), sector or "", node_id), score, path, steps, stance, sector))
+        found.append(((basis != "named", -score, rank.get(stance, len(rank)), sector or "", node_id), score, path, steps,
+                      stance, sector, basis, stance_driver))
     through = look_through(g, best, origin.id, as_of) if "etf" in wanted_types else {}
     if through:
-        found = [f for f in found if f[0][3] not in through]
+        found = [f for f in found if f[0][4] not in through]
         for etf_id, (score, steps, parts) in through.items():
             path = (origin.id,) + tuple(v for _, v, _, _ in steps)
             sector = next((n for n in reversed(path) if types[n] == "sector"), None)
             if score > 0 and not wanted_stances and (not wanted_sectors or wanted_sectors & set(path)) and (only is None or etf_id in only):
-                found.append(((-score, len(rank), sector or "", etf_id), score, path, steps, None, sector))
+                found.append(((False, -score, len(rank), sector or "", etf_id), score, path, steps, None, sector, "named", None))
     found.sort(key=lambda f: f[0])
     shorts = [f for f in found if STANCE_CALL[f[4]] == "negative"]
     found = [f for f in found if STANCE_CALL[f[4]] != "negative"]
@@ -247,11 +359,24 @@ def exposure(
     nodes = g.nodes
 
     def reach(f) -> Reach:
-        key, score, path, steps, stance, sector = f
-        return Reach(nodes[key[3]], score, path, _hops(g, steps, as_of), stance, sector,
-                     through[key[3]][2] if key[3] in through else None)
+        key, score, path, steps, stance, sector, basis, stance_driver = f
+        return Reach(nodes[key[4]], score, path, _hops(g, steps, as_of, context), stance, sector,
+                     constituents=through[key[4]][2] if key[4] in through else None, basis=basis, stance_driver=stance_driver)
 
     return ExposureReport(origin, [reach(f) for f in found], depth, as_of, [reach(f) for f in shorts])
+
+
+def _in_context(g: Graph, context: Context, steps, stance: str | None) -> tuple[str | None, str, str | None]:
+    """(stance, basis, stance_driver) of a result whose path is ``steps``, in ``context``."""
+    if any(context.edges.get(j, True) is None for _, _, _, j in steps):
+        return None, "inferred", None
+    if not steps or not EDGE_RULES[g.entry.edge_type(steps[-1][3])].stance:
+        return stance, "named", None
+    j = steps[-1][3]
+    if j in context.edges:
+        claim = context.edges[j]
+        return claim.stance, "named", claim.driver
+    return stance, "named", None
 
 
 def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None) -> tuple[object, dict[str, tuple[float, str | None]]]:
@@ -368,6 +493,7 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     """
     target = g.resolve(company)
     best = best_paths(g._reverse_flow_adjacency(as_of), target.id, depth)
+    tagged = g.entry.driver_edges()
 
     out: list[Reach] = []
     upstream: dict[str, tuple[Hop, ...]] = {}
@@ -376,7 +502,11 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
         if g.type_of(node_id) == "driver":
             path = (node_id,) + tuple(h.end for h in hops)
             last = steps[0][3] if steps else None
-            out.append(Reach(g.nodes[node_id], round(score, 6), path, hops, *_stance_and_sector(g, path, last, as_of)))
+            stance, sector = _stance_and_sector(g, path, last, as_of)
+            reach = Reach(g.nodes[node_id], round(score, 6), path, hops, stance, sector)
+            if tagged:
+                reach = _driver_in_context(g, reach, as_of)
+            out.append(reach)
 
     risks: dict[str, Reach] = {}
     for reached_id, (score, _) in best.items():
@@ -393,6 +523,30 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     order = {"driver": 0, "risk": 1}
     out.sort(key=lambda r: (order[r.node.type], -r.score, len(r.path), r.id))
     return out
+
+
+def _driver_in_context(g: Graph, reach: Reach, as_of) -> Reach:
+    """``reach`` (a driver reaching a name) with its basis: ``inferred`` when a stance hop
+    of its path has no claim that counts for the driver (:func:`claim_counts`)."""
+    context = driver_context(g, reach.id)
+    hops = []
+    stance, stance_driver, basis = reach.stance, None, "named"
+    for h in reach.hops:
+        rule = EDGE_RULES[h.edge.type]
+        if rule.stance and any(c.driver is not None for c in h.edge.claims):
+            mine = current_claim([c for c in h.edge.claims if claim_counts(c, context)], as_of)
+            if mine is None:
+                basis = "inferred"
+                h = Hop(h.edge, h.start, h.end, h.weight, h.claim, inferred=True)
+            else:
+                h = Hop(h.edge, h.start, h.end, h.weight, mine)
+        hops.append(h)
+    last = hops[-1] if hops else None
+    if basis == "inferred":
+        stance = None
+    elif last is not None and EDGE_RULES[last.edge.type].stance and last.claim is not None:
+        stance, stance_driver = last.claim.stance, last.claim.driver
+    return Reach(reach.node, reach.score, reach.path, tuple(hops), stance, reach.sector, basis, stance_driver)
 
 
 @dataclass(frozen=True)

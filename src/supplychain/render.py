@@ -56,7 +56,20 @@ def reach_json(r) -> dict[str, Any]:
         "evidence": [evidence(h) for h in r.hops],
         "explain": r.explain(),
         **look_through_json(r),
+        "basis": r.basis,
+        "stance_driver": r.stance_driver,
     }
+
+
+def inferred_note(g, r) -> str:
+    """Why an inferred name is there: the note that put it in its sub-sector, and that note's driver."""
+    h = next((h for h in reversed(r.hops) if h.inferred), None)
+    if h is None or h.claim is None:
+        return ""
+    c = h.claim
+    about = f", a note about {g.nodes[c.driver].name} ({c.driver})" if c.driver and c.driver in g.nodes else ""
+    where = g.nodes[h.edge.target].name if h.edge.target in g.nodes else h.edge.target
+    return f"inferred: put in {where} by {c.report}{about}; no note about this driver names it"
 
 
 def look_through_json(r) -> dict[str, Any]:

@@ -33,6 +33,11 @@ STANCE_LABELS = {"recommended": "推荐", "beneficiary": "受益", "listed": "�
 STANCE_WEIGHT: dict[str, float] = {"recommended": 1.0, "beneficiary": 0.8, "listed": 0.6, "neutral": 0.5, "negative": 0.5}
 """Factor a stance applies to the hop it is on (see the README, "The exposure score")."""
 
+INFERRED_WEIGHT = 0.5
+"""Factor on the stance hop of a name reached only through a sub-sector that notes about
+other drivers filled (an *inferred* name, README "The exposure score"): it replaces the
+stance weight, since no note about the queried driver gave that name a stance."""
+
 STANCE_CALL: dict[str | None, str] = {
     "recommended": "exposed", "beneficiary": "exposed", "listed": "exposed", None: "exposed",
     "neutral": "neutral", "negative": "negative",
@@ -130,6 +135,9 @@ class Claim(Evidence):
 
     stance: Literal["recommended", "beneficiary", "listed", "neutral", "negative"] | None = None
     weight: float | None = Field(default=None, gt=0, le=1, description="an ETF's weight in a holding (holds edges), 0 < w <= 1")
+    driver: Slug | None = None
+    """The driver the claim's note is about (set by ``ingest``). A claim without one (the
+    bundled seed graph) counts for every driver its path comes from."""
 
 
 class Metric(_Model):

@@ -6,6 +6,11 @@ exposed*, names whose stance rose or fell are *upgrades* and *downgrades*, secto
 reached now and not then are *new sub-sectors*. Each change names the report whose claim
 caused it. The graph is not changed.
 
+In a graph whose claims name their note's driver, a driver's changes are those of its
+*named* results (:mod:`supplychain.query`, "Stance in context"): what notes about the
+driver, or the drivers it drives, changed. A name only other drivers' notes touched is
+not its change.
+
 >>> from supplychain import load_graph
 >>> g = load_graph("data/graph.yaml")
 >>> [c.node_id for c in changes(g, dt.date(2025, 11, 26), drivers=["alibaba-capex"])[0].new_sectors][:3]
@@ -21,7 +26,7 @@ from typing import Iterable
 from ..errors import SupplyChainError
 from ..graph import Graph
 from ..gcpause import gc_paused
-from ..query import _hops
+from ..query import _ContextAdjacency, _context, _hops, driver_context
 from ..schema import EDGE_RULES, EXPOSED_TYPES, STANCES, Claim, Edge, current_claim
 
 KINDS = ("new", "upgrade", "downgrade", "new_sector")
@@ -138,6 +143,24 @@ def _stance(g: Graph, j: int, as_of: dt.date | None) -> str | None:
     return g.edge_stance(j, as_of) if EDGE_RULES[g.entry.edge_type(j)].stance else None
 
 
+def _inferred(context, linked: tuple) -> bool:
+    """Whether a linked path walks an edge whose claims all come from other drivers' notes."""
+    edges = context.edges
+    while linked:
+        if edges.get(linked[0][3], True) is None:
+            return True
+        linked = linked[1]
+    return False
+
+
+def _context_stance(g: Graph, context, j: int, as_of: dt.date | None) -> str | None:
+    """:func:`_stance` counting only the claims of the context's notes."""
+    if j in context.edges:
+        claim = context.edges[j]
+        return claim.stance if claim is not None else None
+    return _stance(g, j, as_of)
+
+
 def _path(origin: str, steps) -> tuple[str, ...]:
     return (origin, *(v for _, v, _, _ in steps))
 
@@ -187,14 +210,22 @@ def changes(
     # paths are built for the changed names only (see "Where the time went" in docs/scale.md)
     now_flow, then_flow = _as_dict(g.flow_adjacency()), g.flow_adjacency(before)
     types = g.node_types
+    tagged = bool(g.entry.driver_edges())
     stances_now: dict[int, str | None] = {}  # edge -> the stance it gives a result now
     stances_then: dict[int, str | None] = {}  # ... and the day before `since`
     out: list[DriverChanges] = []
     with gc_paused():  # hundreds of thousands of small tuples, no cycles
         for d in chosen:
             dc = DriverChanges(d)
-            then = _reach(then_flow, d.id, depth)
-            now = _reach(now_flow, d.id, depth)
+            ctx_now = ctx_then = None
+            if tagged:  # claims name their drivers: walk with this driver's weights
+                mine = driver_context(g, d.id)
+                ctx_now, ctx_then = _context(g, mine, None), _context(g, mine, before)
+                then = _reach(_ContextAdjacency(g, then_flow, ctx_then), d.id, depth)
+                now = _reach(_ContextAdjacency(g, now_flow, ctx_now), d.id, depth)
+            else:
+                then = _reach(then_flow, d.id, depth)
+                now = _reach(now_flow, d.id, depth)
             for node_id, (_, linked) in now.items():
                 kind = types[node_id]
                 if node_id == d.id:
@@ -206,18 +237,28 @@ def changes(
                 if kind not in EXPOSED_TYPES:
                     continue
                 j = linked[0][3]
-                stance = stances_now[j] if j in stances_now else stances_now.setdefault(j, _stance(g, j, None))
+                if ctx_now is not None:
+                    if _inferred(ctx_now, linked):
+                        continue  # only other drivers' notes put it here: not this driver's change
+                    stance = _context_stance(g, ctx_now, j, None)
+                else:
+                    stance = stances_now[j] if j in stances_now else stances_now.setdefault(j, _stance(g, j, None))
                 old = then.get(node_id)
+                if old is not None and ctx_then is not None and _inferred(ctx_then, old[1]):
+                    old = None  # named now, only inferred before: new for this driver
                 if old is not None:
                     k = old[1][0][3]
-                    old_stance = stances_then[k] if k in stances_then else stances_then.setdefault(k, _stance(g, k, before))
+                    if ctx_then is not None:
+                        old_stance = _context_stance(g, ctx_then, k, before)
+                    else:
+                        old_stance = stances_then[k] if k in stances_then else stances_then.setdefault(k, _stance(g, k, before))
                     if old_stance == stance or not stance or not old_stance:
                         continue  # the common case: nothing changed, nothing built
                 steps = _steps(linked)
                 path = _path(d.id, steps)
                 sector = next((n for n in reversed(path) if types[n] == "sector"), None)
                 node = g.nodes[node_id]
-                hops = _hops(g, steps, None)
+                hops = _hops(g, steps, None, ctx_now)
                 if old is None:
                     dc.changes.append(Change("new", node_id, node.name, node.type, None, stance, sector,
                                              _cause(hops, since, before), path))

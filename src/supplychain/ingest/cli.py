@@ -43,6 +43,11 @@ def register(sub, add) -> None:
     p.add_argument("--depth", type=_depth, default=4, help="longest exposure path in hops (default 4)")
     p.add_argument("--transitive", action="store_true",
                    help="list a change under every driver that reaches it, not only the nearest one")
+    p = add("retract", cmd_retract,
+            "take a note back: remove every claim, metric and edge a report brought, and nodes left with none; validate, write",
+            formats=False)
+    p.add_argument("report", metavar="REPORT", help="the report (its id or name, e.g. industry-research-2025-11-14)")
+    p.add_argument("--dry-run", action="store_true", help="print what would be removed and write nothing")
     register_migrate(sub, add)
 
 
@@ -54,6 +59,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         reference=args.reference, progress=sys.stderr.isatty(), allow_future=args.allow_future,
     )
     print(result.describe())
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    from .retract import retract
+
+    print(retract(args.report, args.graph, dry_run=args.dry_run).describe())
     return 0
 
 
