@@ -48,14 +48,18 @@ def test_figures_names_changes_and_risks_are_right(brief_graph):
     figures = md.split("## Latest figures", 1)[1].split("##", 1)[0]
     assert "- 资本开支指引 380 亿元, +20.6% YoY, FY2026Q3 [^" in figures
     assert "- 资本开支 315.01 亿元, +80.1% YoY, FY2026Q2 [^" in figures
-    assert "浪潮信息 000977.SZ: recommended 推荐, score 0.900; 2 notes, 2025-11-26 → 2025-12-05, trend up [^" in md
+    # the Tencent note's 推荐 (12-05) is not about Alibaba: only the seed's listing counts here
+    assert "浪潮信息 000977.SZ: listed 提及, score 0.540; 1 note, 2025-11-26, trend new [^" in md
     assert "欧陆通 300870.SZ: recommended 推荐, score 0.900; 3 notes, 2025-11-26 → 2025-12-10, trend flat [^" in md
     changed = md.split("## What changed since 2025-12-05", 1)[1].split("## Risks", 1)[0]
-    assert "### Upgraded\n\n- 浪潮信息: listed 提及 → recommended 推荐 in AI芯片与服务器 [^" in changed
-    assert "- 英维克: recommended 推荐 → beneficiary 受益 in 液冷/风冷系统 [^" in changed
-    # the downgrade is footnoted to the Tencent note's sentence
-    ref = re.search(r"- 英维克: recommended 推荐 → beneficiary 受益 in 液冷/风冷系统 \[\^(\d+)\]", changed).group(1)
-    assert re.search(rf"(?m)^\[\^{ref}\]: `industry-research-2025-12-05` \(2025-12-05\): “液冷/风冷系统：英维克（受益）”$", md)
+    # only the Alibaba notes change Alibaba's names: the 12-10 note's downgrade, not the Tencent note's calls
+    assert "### Downgraded\n\n- 海光信息: recommended 推荐 → beneficiary 受益 in AI芯片与服务器 [^" in changed
+    assert "浪潮信息" not in changed and "英维克" not in changed
+    tencent = _markdown(brief_graph, "腾讯资本开支", since=dt.date(2025, 12, 5))
+    changed = tencent.split("## What changed since 2025-12-05", 1)[1].split("## Risks", 1)[0]
+    # Tencent's driver is new with its note: its names are new there, footnoted to that note's sentence
+    ref = re.search(r"- 英维克: beneficiary 受益 in 液冷/风冷系统 \[\^(\d+)\]", changed).group(1)
+    assert re.search(rf"(?m)^\[\^{ref}\]: `industry-research-2025-12-05` \(2025-12-05\): “液冷/风冷系统：英维克（受益）”$", tencent)
     risks = md.split("## Risks", 1)[1].split("## Notes", 1)[0]
     assert "- 资本开支可持续性风险 [^" in risks and "- 供应链产能与交付风险 (threatens 光通信模块与器件) [^" in risks
 
@@ -82,12 +86,12 @@ def test_markdown_to_stdout_and_file(capsys, tmp_path):
     code, out, err = run(capsys, "brief", "阿里云资本开支")
     assert code == 0 and err == "" and out.startswith("# Brief: 阿里云资本开支 (Alibaba Cloud capex)\n")
     f = tmp_path / "b.md"
-    code, _, _ = run(capsys, "brief", "capex", "-o", f)
+    code, _, _ = run(capsys, "brief", "Alibaba capex", "-o", f)
     assert code == 0 and f.read_text(encoding="utf-8") == out
 
 
 def test_bad_output_and_bad_driver_are_one_line(capsys, tmp_path):
-    code, out, err = run(capsys, "brief", "capex", "-o", tmp_path / "b.txt")
+    code, out, err = run(capsys, "brief", "Alibaba capex", "-o", tmp_path / "b.txt")
     assert code == 2 and out == "" and err.count("\n") == 1 and "FILE.md or FILE.html" in err
     assert not (tmp_path / "b.txt").exists()
     code, out, err = run(capsys, "brief", "中际旭创")

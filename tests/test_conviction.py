@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -22,8 +23,8 @@ def test_counts_dates_and_trends_for_alibaba(brief_graph):
     c = _conv(brief_graph, "阿里云资本开支")
     # recommended by the seed note (11-26) and both Alibaba notes (12-03, 12-10)
     assert c["欧陆通"] == {"reports": 3, "first_seen": "2025-11-26", "last_seen": "2025-12-10", "trend": "flat"}
-    # listed on 11-26, recommended by the Tencent note on 12-05: that note's sector is driven by both
-    assert c["浪潮信息"] == {"reports": 2, "first_seen": "2025-11-26", "last_seen": "2025-12-05", "trend": "up"}
+    # listed on 11-26; the Tencent note's 推荐 (12-05) is about Tencent, not Alibaba (issue 9)
+    assert c["浪潮信息"] == {"reports": 1, "first_seen": "2025-11-26", "last_seen": "2025-11-26", "trend": "new"}
     # first named on 12-03
     assert c["中科曙光"] == {"reports": 1, "first_seen": "2025-12-03", "last_seen": "2025-12-03", "trend": "new"}
     # listed 11-26, recommended 12-03 ("推荐海光信息…"), beneficiary 12-10
@@ -75,10 +76,14 @@ def test_cli_json_csv_table_carry_conviction(brief_graph, capsys):
     assert by_id["envicool"]["trend"] == "down" and by_id["envicool"]["reports"] == 2
     code, out, _ = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--format", "csv")
     header, *rows = out.splitlines()
-    assert header.endswith(",quote,reports,first_seen,last_seen,trend,call")
-    assert any(",envicool," in r and r.endswith(",2,2025-11-26,2025-12-05,down,exposed") for r in rows)
+    assert header.endswith(",quote,reports,first_seen,last_seen,trend,basis,stance_driver,call")
+    assert any(",envicool," in r and r.endswith(",2,2025-11-26,2025-12-05,down,named,tengxun-ziben-kaizhi,exposed") for r in rows)
     code, out, _ = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--top", "3")
-    assert "notes" in out.splitlines()[2] and out.splitlines()[7].rstrip().endswith("3 flat")
+    table = out.splitlines()
+    assert "notes" in table[2]
+    rows = [x.rstrip() for x in table if re.match(r"^\d+\s", x)]
+    assert len(rows) == 3 and all(re.search(r"  \d+ (?:new|up|down|flat|dropped)$", x) for x in rows)
+    assert any(x.endswith("浪潮信息  IEIT Systems      000977.SZ  company  recommended 推荐  0.900  AI芯片与服务器    2 up") for x in rows)
 
 
 def test_conviction_keys_are_documented():

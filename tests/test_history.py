@@ -43,7 +43,8 @@ def test_every_stance_claim_oldest_first(brief_graph):
         ("2025-12-05", "industry-research-2025-12-05", "ai-chips-servers", "recommended"),
     ]
     assert h[1].quote == "AI芯片与服务器：浪潮信息（推荐）"
-    assert "tengxun-ziben-kaizhi" in h[1].drivers and "alibaba-capex" in h[1].drivers
+    # the Tencent note recorded its driver (issue 9): the claim is about Tencent only
+    assert h[1].drivers == ("tengxun-ziben-kaizhi",) and h[1].named_driver
 
 
 def test_history_lists_every_claim_of_the_name(brief_graph):
