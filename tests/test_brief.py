@@ -104,3 +104,12 @@ def test_data_cannot_inject_markup():
 
     assert _e('<img src=x onerror="alert(1)">') == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
     assert md("[^9] <b>") == "\\[^9\\] \\<b\\>"
+
+
+def test_an_inferred_name_is_marked_inferred(brief_graph):
+    """中科曙光 is in AI芯片与服务器 only by an Alibaba note: in Tencent's brief it is inferred,
+    never given a stance or mistaken for a holding."""
+    md = _markdown(brief_graph, "腾讯资本开支")
+    line = next(x for x in md.splitlines() if x.startswith("- 中科曙光 "))
+    assert "inferred (put in the sub-sector by a note about another driver; no stance)" in line
+    assert "holding" not in line and "推荐" not in line

@@ -117,7 +117,10 @@ def _names(g: Graph, report, fn: _Footnotes) -> Section:
         if c["first_seen"]:
             seen += f", {c['first_seen']}" + (f" → {c['last_seen']}" if c["last_seen"] != c["first_seen"] else "")
         trend = f", trend {c['trend']}" if c["trend"] else ""
-        stance = stance_label(r.stance) if r.stance else "no stance (reached through a holding)"
+        if getattr(r, "basis", "named") == "inferred":  # issue 9: no note about this driver names it
+            stance = "inferred (put in the sub-sector by a note about another driver; no stance)"
+        else:
+            stance = stance_label(r.stance) if r.stance else "no stance (reached through a holding)"
         text = f"{r.node.name}" + (f" {ticker}" if ticker else "") + f": {stance}, score {r.score:.3f}; {seen}{trend}"
         return Line(text, fn.ref(claim.report, claim.date, claim.quote))
 
