@@ -328,20 +328,14 @@ def load_reference(reference: Path | str | None, graph_path: Path | str | None) 
     named = read_rows(reference, required=True) if reference is not None else None
     curated_named = bool(named) and named[0].source == CURATED
     ref = Reference(path=str(reference) if reference else None)
-    if curated_named:
-        rows = named
-    else:
-        path = default_reference(graph_path, CURATED)
-        rows = read_rows(path) if path else []
-    for row in rows:
-        ref.add(row)
-    if named is not None and not curated_named:
-        rows = named
-    else:
-        path = default_reference(graph_path, MASTER)
-        rows = read_rows(path) if path else []
-    for row in rows:
-        ref.add(row)
+    for shape, replaced in ((CURATED, curated_named), (MASTER, named is not None and not curated_named)):
+        if replaced:
+            rows = named
+        else:
+            path = default_reference(graph_path, shape)
+            rows = read_rows(path) if path else []
+        for row in rows:
+            ref.add(row)
     return ref
 
 
