@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ...schema import EDGE_RULES, NODE_TYPES
-from .style import EDGE_STYLE, NODE_STYLE, STANCE_NONE, stance_label, stance_style, stances
+from .style import EDGE_STYLE, INFERRED_STYLE, NODE_STYLE, STANCE_NONE, stance_label, stance_style, stances
 from .tips import report_name
 from .view import View
 
@@ -39,6 +39,32 @@ def _stance_swatch(stance: str) -> str:
     s = stance_style(stance)
     bg = NODE_STYLE["company"]["bg"]
     return f'<svg width="18" height="16" aria-hidden="true"><circle cx="9" cy="8" r="5.5" fill="{bg}" stroke="{s["border"]}" stroke-width="{min(s["width"], 3)}"/></svg>'
+
+
+def _inferred_swatch() -> str:
+    s = INFERRED_STYLE
+    dash = " ".join(str(d) for d in s["dashes"])
+    return (f'<svg width="18" height="16" aria-hidden="true"><circle cx="9" cy="8" r="5.5" fill="{s["bg"]}" stroke="{s["border"]}" '
+            f'stroke-width="{s["width"]}" stroke-dasharray="{dash}"/></svg>')
+
+
+def basis_boxes(view: View, basis: dict[str, int]) -> str:
+    """The legend's named / inferred toggles of a driver's page, when some name is inferred.
+
+    Named: a note about the driver (or a driver it drives) names it, with the stance that
+    note gave. Inferred: only notes about other drivers put it in its sub-sector; it is
+    drawn pale with a dashed border and no stance marker (issue 9: drawn apart).
+    """
+    if view.mode != "driver" or not basis.get("inferred"):
+        return ""
+    d = _esc(view.origin.name)
+    return (
+        f'<label title="a note about {d} (or a driver it drives) names it"><input type="checkbox" value="named" checked>'
+        f'{_swatch("company")}named for {d} <span class="sc-n">{basis.get("named", 0)}</span></label>'
+        f'<label title="only notes about other drivers put it in its sub-sector: no stance for {d}">'
+        f'<input type="checkbox" value="inferred" checked>{_inferred_swatch()}inferred, other drivers\' notes '
+        f'<span class="sc-n">{basis["inferred"]}</span></label>'
+    )
 
 
 def _edge_swatch(edge_type: str) -> str:
@@ -96,10 +122,14 @@ def header(g: "Graph", view: View, nodes: list[dict[str, Any]]) -> tuple[str, st
     title, caption = title_and_caption(g, view, len(nodes), len(view.edges))
     types: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
+    basis: dict[str, int] = defaultdict(int)
     for d in nodes:
         types[d["type"]] += 1
         if "st" in d:
             counts[d["st"]] += 1
+        if "bs" in d:
+            basis[d["bs"]] += 1
+    basis_labels = basis_boxes(view, basis)
     edge_types = sorted({e.type for e in view.edges}, key=list(EDGE_RULES).index)
     type_boxes = "".join(
         f'<label><input type="checkbox" value="{t}" checked>{_swatch(t)}{_esc(NODE_STYLE[t]["title"])} <span class="sc-n">{types[t]}</span></label>'
@@ -122,6 +152,7 @@ def header(g: "Graph", view: View, nodes: list[dict[str, Any]]) -> tuple[str, st
     <div class="sc-search"><input id="sc-q" type="search" placeholder="Find a name or ticker…" autocomplete="off" spellcheck="false" aria-label="find a node by name or ticker"><ul id="sc-hits" role="listbox" hidden></ul></div>
     <div class="sc-group" id="sc-types"><b>Nodes</b>{type_boxes}</div>
     {f'<div class="sc-group" id="sc-stances"><b>Stance</b>{stance_boxes}</div>' if stance_boxes else ""}
+    {f'<div class="sc-group" id="sc-basis"><b>Basis</b>{basis_labels}</div>' if basis_labels else ""}
     {f'<div class="sc-group" id="sc-edgekey"><b>Edges</b>{edge_keys}</div>' if edge_keys else ""}
   </div>
 </header>

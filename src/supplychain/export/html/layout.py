@@ -75,7 +75,8 @@ def layout(g: "Graph", view: View, looks: dict[str, Look], canvas: tuple[float, 
 
     Columns: drivers, one column per step along ``drives`` edges (companies that operate
     a driver, and their competitors, stand in the first); sub-sectors; a grid with one
-    band of rows per sub-sector (its companies and ETFs ordered by stance, score, id;
+    band of rows per sub-sector (its companies and ETFs ordered by stance, score, id,
+    names inferred for a driver last;
     ETFs exposed straight to a driver get a band of their own); a last column for ETFs
     that only hold companies, suppliers and risks to companies. A risk stands next to
     what it threatens (under its first sub-sector, or in its driver's column); reports
@@ -174,7 +175,7 @@ def layout(g: "Graph", view: View, looks: dict[str, Look], canvas: tuple[float, 
             bands.setdefault(band_of[n], []).append(n)
 
     def member_key(n: str) -> tuple:
-        return (rank_of_stance.get(looks[n].stance or STANCE_NONE, 9), -(looks[n].score or 0.0), n)
+        return (looks[n].inferred, rank_of_stance.get(looks[n].stance or STANCE_NONE, 9), -(looks[n].score or 0.0), n)
 
     for members in bands.values():
         members.sort(key=member_key)

@@ -32,6 +32,7 @@ class Look:
     bottom: float  # extent below it
     stance: str | None  # company and ETF only: a stance or STANCE_NONE
     score: float | None
+    inferred: bool = False  # a driver's page: reached only through other drivers' notes (no stance, drawn apart)
 
 
 def text_width(text: str, font: float) -> float:
@@ -89,6 +90,8 @@ def stance_of(g: "Graph", view: View, node) -> str | None:
     if node.type not in STANCE_TYPES:
         return None
     r = view.reach.get(node.id)
+    if r is not None and r.basis == "inferred":  # no note about the driver gives it one: carry no other driver's stance
+        return None
     if r is not None and r.stance:
         return r.stance
     best = None
@@ -119,6 +122,7 @@ def look_of(g: "Graph", view: View, node) -> Look:
     stance = stance_of(g, view, node)
     r = view.reach.get(node.id)
     score = r.score if r is not None else None
+    inferred = r is not None and r.basis == "inferred"
     if node.type in BOXES:
         lines = wrap(node.title if node.type == "report" else node.name, style["wrap"])
     elif "wrap" in style:
@@ -137,5 +141,5 @@ def look_of(g: "Graph", view: View, node) -> Look:
         size = book_size(view.book.get(node.id))
     if node.type == "risk":
         size = 12.0
-    return Look("\n".join(lines), round(size, 2), font, max(text_w, 2 * size) + 4, size + 2, size + 6 + text_h, stance, score)
+    return Look("\n".join(lines), round(size, 2), font, max(text_w, 2 * size) + 4, size + 2, size + 6 + text_h, stance, score, inferred)
 

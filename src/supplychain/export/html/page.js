@@ -13,6 +13,16 @@ var SC = JSON.parse(document.getElementById("sc-data").textContent);
     if (c[off + 2] >= 0) head.push(SC.stance[c[off + 2]]);
     return '<div class="sc-ev"><div class="sc-ev-src">' + head.join(" · ") + '</div><div class="sc-ev-q">“' + S[c[off + 3]] + "”</div></div>";
   }
+  function timeline(rows, earlier) {  // the stance history, oldest first: [date, drivers, report, stance, quote]
+    var h = '<div class="sc-tl"><div class="sc-tl-h">Stance history, oldest first</div>';
+    if (earlier > 0) h += '<div class="sc-more">+' + Number(earlier) + " more, earlier: supplychain history</div>";
+    h += "<ol>";
+    rows.forEach(function (t) {
+      h += '<li><span class="sc-tl-d">' + S[t[0]] + "</span> " + (t[3] >= 0 ? '<b class="sc-tl-s">' + SC.mark[t[3]] + SC.stance[t[3]] + "</b> " : "") +
+        '<span class="sc-tl-src">' + S[t[1]] + " · " + S[t[2]] + '</span><div class="sc-tl-q">“' + S[t[4]] + "”</div></li>";
+    });
+    return h + "</ol></div>";
+  }
   function nodeTip(id) {
     var r = SC.n[id], h = '<div class="sc-t-h">' + S[r[0]] + '</div><div class="sc-t-s">' + S[r[1]] + "</div>";
     if (r[2].length) {
@@ -22,6 +32,7 @@ var SC = JSON.parse(document.getElementById("sc-data").textContent);
     }
     r[3].forEach(function (c) { h += evidence(c, 1); });
     if (r[4] > 0) h += '<div class="sc-more">+' + Number(r[4]) + " more edges: point at them for their evidence</div>";
+    if (r.length > 5) h += timeline(r[5], r[6]);
     return h;
   }
   function edgeTip(id) {
@@ -59,21 +70,21 @@ var SC = JSON.parse(document.getElementById("sc-data").textContent);
   document.getElementById("sc-close").addEventListener("click", function () { details.hidden = true; });
 
   // Filters by node type and stance: hidden nodes take their edges with them.
-  var all = nodes.get({ fields: ["id", "type", "st"] });
+  var all = nodes.get({ fields: ["id", "type", "st", "bs"] });
   function ticked(group) {
     var on = {};
     document.querySelectorAll("#" + group + " input").forEach(function (b) { on[b.value] = b.checked; });
     return on;
   }
   function applyFilters() {
-    var types = ticked("sc-types"), stances = ticked("sc-stances"), changes = [];
+    var types = ticked("sc-types"), stances = ticked("sc-stances"), basis = ticked("sc-basis"), changes = [];
     all.forEach(function (n) {
-      var hide = types[n.type] === false || (n.st !== undefined && stances[n.st] === false);
+      var hide = types[n.type] === false || (n.st !== undefined && stances[n.st] === false) || (n.bs !== undefined && basis[n.bs] === false);
       if (hide !== (n.hidden === true)) { n.hidden = hide; changes.push({ id: n.id, hidden: hide }); }
     });
     if (changes.length) nodes.update(changes);
   }
-  document.querySelectorAll("#sc-types input, #sc-stances input").forEach(function (b) {
+  document.querySelectorAll("#sc-types input, #sc-stances input, #sc-basis input").forEach(function (b) {
     b.addEventListener("change", applyFilters);
   });
 
@@ -98,7 +109,7 @@ var SC = JSON.parse(document.getElementById("sc-data").textContent);
   }
   function jump(n) {
     if (n.hidden) {
-      document.querySelectorAll('#sc-types input[value="' + n.type + '"], #sc-stances input[value="' + n.st + '"]')
+      document.querySelectorAll('#sc-types input[value="' + n.type + '"], #sc-stances input[value="' + n.st + '"], #sc-basis input[value="' + n.bs + '"]')
         .forEach(function (b) { b.checked = true; });
       applyFilters();
     }

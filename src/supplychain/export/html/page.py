@@ -24,7 +24,7 @@ from ...schema import EDGE_RULES
 from .header import header
 from .layout import bends, layout
 from .looks import look_of
-from .style import stance_label, stances
+from .style import stance_label, stance_style, stances
 from .tips import Tips
 from .view import View
 from .vis import edge_data, group_style, node_data, options
@@ -67,6 +67,7 @@ def render_page(g: "Graph", view: View) -> str:
         "sub": [" · ".join(x for x in (g.nodes[n].name_en, getattr(g.nodes[n], "ticker", None)) if x) for n in view.nodes],
         "q": ["\n".join(dict.fromkeys(normalize(k) for k in (m.name, m.name_en, *g.tickers(m), *m.aliases, m.id) if k)) for m in map(g.nodes.__getitem__, view.nodes)],
         "stance": [_esc(f"{s} {stance_label(s)}") for s in stances()],
+        "mark": [_esc((stance_style(s)["marker"] + " ").lstrip()) for s in stances()],
         "etype": [_esc(r.label if r.label == t else f"{r.label} ({t})") for t, r in EDGE_RULES.items()],
         "directed": [r.directed for r in EDGE_RULES.values()],
         "origin": ids[view.origin.id] if view.origin is not None else None,

@@ -45,6 +45,9 @@ STANCE_STYLE: dict[str, dict[str, Any]] = {
 }
 STANCE_DEFAULT: dict[str, Any] = dict(border="#0e7490", width=2.0, marker="◇")
 """The style of a stance the schema has and this table does not: distinct from every row above."""
+INFERRED_STYLE: dict[str, Any] = dict(bg="#fdf6dc", border="#9ca3af", width=1.5, dashes=[4, 3], font="#6b7280", opacity=0.75)
+"""A name on a driver's page that only other drivers' notes put in its sub-sector (``basis``
+``inferred``): pale, a dashed grey border, a grey label, no stance marker."""
 STANCE_NONE = "none"
 """The stance value of a company or ETF no claim gives a stance to (filtered as "no stance")."""
 

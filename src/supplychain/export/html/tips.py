@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from ...render import metric_figures
+from ...render import inferred_note, metric_figures
 from ...schema import EDGE_RULES, Edge, current_claim
-from .looks import Look
-from .style import NODE_STYLE, has_stance, stance_label, stances
+from .looks import Look, clip
+from .style import NODE_STYLE, STANCE_TYPES, has_stance, stance_label, stances
 from .view import View
 
 if TYPE_CHECKING:
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 EDGE_CODE = {t: i for i, t in enumerate(EDGE_RULES)}
 """Edge type → its index in the page's table of edge types."""
+
+TIMELINE_LIMIT = 6
+"""The most recent stance claims a company's tooltip lists (``+N more`` for the earlier ones)."""
+TIMELINE_QUOTE_EM = 30.0
+"""A timeline entry's quote is clipped to this width (the whole quote is in ``supplychain history``)."""
 
 
 def stance_codes() -> dict[str, int]:
@@ -38,7 +43,11 @@ class Tips:
     """The tooltip material of one page: escaped strings by index, and records pointing at them.
 
     A node record is ``[heading, subheading, [key, value, …], [evidence, …], more]``; an
-    evidence item is ``[caption or -1, date, report, stance code or -1, quote]``. An edge
+    evidence item is ``[caption or -1, date, report, stance code or -1, quote]``. A company
+    or ETF with two or more stance claims adds ``[entry, …], earlier``: its stance history
+    (:func:`~supplychain.history.history`), the latest :data:`TIMELINE_LIMIT` entries oldest
+    first, each ``[date, drivers, report, stance code, short quote]``, and how many earlier
+    entries are left out. An edge
     record is ``[type code, current stance code or -1, claim, …]``, a claim being
     ``[date, report, stance code or -1, quote]``; the page names the ends itself.
 
@@ -52,6 +61,7 @@ class Tips:
         self.stance_code = stance_codes()
         self.strings: list[str] = []
         self._index: dict[str, int] = {}
+        self._drivers_of: dict[tuple[str, str], tuple[str, ...]] = {}  # an edge's ends -> the drivers of a claim naming none
 
     def s(self, text: str) -> int:
         i = self._index.get(text)
@@ -60,9 +70,31 @@ class Tips:
             self.strings.append(html.escape(text))
         return i
 
-    def claim(self, c, caption: str | None = None) -> list[int]:
-        out = [self.s(c.date.isoformat()), self.s(report_name(self.g, c.report)), self.stance_code.get(c.stance, -1), self.s(c.quote)]
+    def claim(self, c, caption: str | None = None, stance: bool = True) -> list[int]:
+        code = self.stance_code.get(c.stance, -1) if stance else -1
+        out = [self.s(c.date.isoformat()), self.s(report_name(self.g, c.report)), code, self.s(c.quote)]
         return out if caption is None else [self.s(caption), *out]
+
+    def timeline(self, node_id: str) -> list:
+        """``[[entry, …], earlier]`` for a name with two or more stance claims, else ``[]``."""
+        from ...history import stance_claims
+
+        g = self.g
+        entries = []
+        for e, c in stance_claims(g, node_id):
+            # the driver as `history` gives it: the claim's own, else the drivers of its sub-sector
+            drivers, _ = _edge_drivers(g, e, c, self._drivers_of)
+            entries.append((c.date, c.report, e.target if e.source == node_id else e.source, drivers, c))
+        if len(entries) < 2:
+            return []
+        entries.sort(key=lambda x: (x[0], x[1], x[2]))
+        shown = entries[-TIMELINE_LIMIT:]
+        rows = [
+            [self.s(c.date.isoformat()), self.s(", ".join(g.nodes[d].name for d in drivers if d in g.nodes)), self.s(c.report),
+             self.stance_code.get(c.stance, -1), self.s(clip(c.quote, TIMELINE_QUOTE_EM))]
+            for _, _, _, drivers, c in shown
+        ]
+        return [rows, len(entries) - len(shown)]
 
     def node(self, view: View, node, look: Look, evidence_limit: int = 3) -> list:
         g = self.g
@@ -77,6 +109,8 @@ class Tips:
         if node.id in view.book:
             w = view.book[node.id]
             row("in the book", f"{w:.2%}" + (f" × score {r.score:.3f} = {w * r.score:.4f} of the exposure of the book" if r else ""))
+        if r is not None and r.basis == "inferred":
+            row("basis", inferred_note(g, r) or "inferred: no note about this driver names it")
         if r is not None:
             row("score", f"{r.score:.3f} = {r.explain()}")
             row("best path", " → ".join(g.nodes[p].name for p in r.path))
@@ -94,7 +128,8 @@ class Tips:
             row("date", node.date.isoformat())
         more = 0
         if r is not None:
-            evidence = [self.claim(h.claim, caption(g, h.edge)) for h in r.hops if h.claim is not None]
+            # an inferred hop's claim says which note put the name there; its stance is another driver's
+            evidence = [self.claim(h.claim, caption(g, h.edge), stance=not h.inferred) for h in r.hops if h.claim is not None]
         else:
             edges = g.edges_of(node.id)
             if len(edges) > evidence_limit:
@@ -104,12 +139,27 @@ class Tips:
             evidence = [self.claim(c, caption(g, e)) for e, c in dated[:evidence_limit]]
         heading = node.title if node.type == "report" else node.name
         sub = [node.name if node.type == "report" else None, node.name_en, " / ".join(g.tickers(node)), NODE_STYLE[node.type]["title"]]
-        return [self.s(heading), self.s(" · ".join(x for x in sub if x)), rows, evidence, more]
+        out = [self.s(heading), self.s(" · ".join(x for x in sub if x)), rows, evidence, more]
+        if node.type in STANCE_TYPES:
+            out += self.timeline(node.id)
+        return out
 
     def edge(self, e: Edge) -> list:
         current = current_claim(e.claims)
         claims = sorted(e.claims, key=lambda c: c.date)
         return [EDGE_CODE[e.type], self.stance_code.get(current.stance, -1) if current else -1, *(self.claim(c) for c in claims)]
+
+
+def _edge_drivers(g: "Graph", edge: Edge, claim, cache: dict) -> tuple[tuple[str, ...], bool]:
+    """:func:`supplychain.history.edge_drivers`, the drivers of an edge's ends looked up once per page."""
+    from ...history import edge_drivers
+
+    if getattr(claim, "driver", None):
+        return (claim.driver,), True
+    key = (edge.source, edge.target)
+    if key not in cache:
+        cache[key] = edge_drivers(g, edge, claim)[0]
+    return cache[key], False
 
 
 def caption(g: "Graph", e: Edge) -> str:

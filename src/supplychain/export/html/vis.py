@@ -10,13 +10,13 @@ from typing import Any
 
 from ...schema import Edge
 from .looks import Look
-from .style import BOXES, EDGE_STYLE, FONT_FACE, MARGIN, NODE_STYLE, STANCE_NONE, STANCE_TYPES, has_stance, stance_style
+from .style import BOXES, EDGE_STYLE, FONT_FACE, INFERRED_STYLE, MARGIN, NODE_STYLE, STANCE_NONE, STANCE_TYPES, has_stance, stance_style
 from .view import View
 
 
-def group_name(node_type: str, stance: str | None, origin: bool) -> str:
-    """The vis-network group of a node: its type, stance and whether the page starts there."""
-    return node_type + (f".{stance}" if has_stance(stance) else "") + (".origin" if origin else "")
+def group_name(node_type: str, stance: str | None, origin: bool, inferred: bool = False) -> str:
+    """The vis-network group of a node: its type, stance (or ``inferred``) and whether the page starts there."""
+    return node_type + (".inferred" if inferred else f".{stance}" if has_stance(stance) else "") + (".origin" if origin else "")
 
 
 def group_style(group: str) -> dict[str, Any]:
@@ -24,26 +24,32 @@ def group_style(group: str) -> dict[str, Any]:
     node_type, *rest = group.split(".")
     style = NODE_STYLE[node_type]
     border, width = style["border"], 1.5
-    stance = next((r for r in rest if r != "origin"), None)
+    stance = next((r for r in rest if r not in ("origin", "inferred")), None)
+    bg, font_colour = style["bg"], style["font"]
     if stance:
         border, width = stance_style(stance)["border"], stance_style(stance)["width"]
+    if "inferred" in rest:
+        bg, border, width, font_colour = INFERRED_STYLE["bg"], INFERRED_STYLE["border"], INFERRED_STYLE["width"], INFERRED_STYLE["font"]
     if "origin" in rest:
         width += 2
-    font: dict[str, Any] = {"size": style["size"] + (1 if "origin" in rest else 0), "color": style["font"]}
+    font: dict[str, Any] = {"size": style["size"] + (1 if "origin" in rest else 0), "color": font_colour}
     if node_type not in BOXES:
         font["background"] = "rgba(255,255,255,0.85)"
     out = {
         "shape": style["shape"],
         "color": {
-            "background": style["bg"],
+            "background": bg,
             "border": border,
-            "highlight": {"background": style["bg"], "border": "#111827"},
-            "hover": {"background": style["bg"], "border": "#111827"},
+            "highlight": {"background": bg, "border": "#111827"},
+            "hover": {"background": bg, "border": "#111827"},
         },
         "borderWidth": width,
         "borderWidthSelected": width + 1.5,
         "font": font,
     }
+    if "inferred" in rest:
+        out["shapeProperties"] = {"borderDashes": INFERRED_STYLE["dashes"]}
+        out["opacity"] = INFERRED_STYLE["opacity"]
     if "origin" in rest:
         out["shadow"] = {"enabled": True, "size": 8, "x": 0, "y": 2}
     return out
@@ -59,12 +65,16 @@ def node_data(view: View, node, vid: int, look: Look, pos: tuple[float, float]) 
         "label": look.label,
         "x": pos[0],
         "y": pos[1],
-        "group": group_name(node.type, look.stance, origin),
+        "group": group_name(node.type, look.stance, origin, look.inferred),
     }
     if node.type not in BOXES:
         data["size"] = look.size
-    if node.type in STANCE_TYPES:
+    if look.inferred:  # filtered by basis, not by stance (it has none for this driver)
+        data["bs"] = "inferred"
+    elif node.type in STANCE_TYPES:
         data["st"] = look.stance or STANCE_NONE
+        if node.id in view.reach:
+            data["bs"] = "named"
     if node.id in view.book:
         data["borderWidth"] = 4  # a holding of the book (--portfolio)
     return data
