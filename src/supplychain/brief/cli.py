@@ -87,7 +87,7 @@ def cmd_brief(args) -> int:
     if out is not None and out.suffix.lower() in (".html", ".htm"):
         from .html import to_html
 
-        text = to_html(b)
+        text = to_html(b, g)
     else:
         from .markdown import to_markdown
 

@@ -3,8 +3,12 @@
 Like the graph page (:mod:`supplychain.export.html.page`): the stylesheet is a package
 file (``brief.css``) inlined at export time, every piece of data is escaped, and a
 Content-Security-Policy (``default-src 'none'``) forbids every request and script. The
-page has no script at all: the exposure is a static list by sub-sector rather than the
-graph page's drawing, which needs vis-network's script (see docs/brief.md).
+page has no script at all: the exposure is drawn as an inline SVG
+(:func:`supplychain.export.html.svg.exposure_svg`: the graph page's layout, coloured by
+stance, inferred names drawn apart), above the list by sub-sector. An inline SVG with
+presentation attributes loads nothing and needs no style attribute, so the policy admits
+nothing beyond ``style-src 'unsafe-inline'`` (the inlined stylesheet): no image, font or
+data URI (see docs/brief.md).
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from __future__ import annotations
 from functools import cache
 from html import escape
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from .build import Brief
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+if TYPE_CHECKING:
+    from ..graph import Graph
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 @cache
@@ -27,7 +35,13 @@ def _e(text) -> str:
     return escape(str(text), quote=True)
 
 
-def to_html(b: Brief) -> str:
+def to_html(b: Brief, g: "Graph | None" = None, depth: int = 4) -> str:
+    """The page of brief ``b``; given the graph ``g`` it was built from, with the exposure drawn."""
+    drawing = None
+    if g is not None:
+        from ..export.html.svg import exposure_svg
+
+        drawing = exposure_svg(g, b.driver.id, depth=depth)
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh">',
@@ -46,6 +60,8 @@ def to_html(b: Brief) -> str:
     ]
     for s in b.sections:
         out.append(f"<section><h2>{_e(s.title)}</h2>")
+        if drawing is not None and s.title == "Names by sub-sector":
+            out.append(drawing)
         if not s.groups:
             out.append(f'<p class="empty">{_e(s.empty)}</p>')
         for gr in s.groups:
