@@ -159,3 +159,18 @@ def test_browser_draws_the_brief_with_no_label_overlapping(brief_graph, tmp_path
             assert dashed == {r.id for r in report.results if r.basis == "inferred"} != set()
         finally:
             browser.close()
+
+
+def test_a_long_exposure_draws_the_best_names_and_says_so(monkeypatch):
+    from supplychain.export.html import svg as svg_module
+
+    g = load_graph(GRAPH)
+    monkeypatch.setattr(svg_module, "MAX_NODES", 15)
+    text = svg_module.exposure_svg(g, "阿里云资本开支")
+    drawn = nodes_of(ET.fromstring(re.search(r"<svg viewBox=.*?</svg>", text, re.S).group(0)))
+    results = exposure(g, "阿里云资本开支").results
+    names = [r.id for r in results if r.id in drawn]
+    assert len(drawn) <= 15 and 5 <= len(names) < len(results)
+    assert names == [r.id for r in results[: len(names)]]  # the best, in rank order
+    assert f"the best {len(names)} of {len(results)} names drawn" in text
+    assert "names drawn" not in svg_module.exposure_svg(g, "阿里云资本开支", max_nodes=100)

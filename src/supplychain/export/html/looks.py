@@ -73,16 +73,26 @@ def wrap(text: str, max_em: float) -> list[str]:
 
 
 def clip(text: str, max_em: float) -> str:
-    """Cut a label to ``max_em`` em, marking the cut with an ellipsis."""
-    if text_width(text, 1) <= max_em:
-        return text
-    out, used = "", 1.0
-    for ch in text:
-        used += text_width(ch, 1)
-        if used > max_em:
-            break
-        out += ch
-    return out + "…"
+    """Cut a label to ``max_em`` em, marking the cut with an ellipsis (one em kept for it).
+
+    Reads no further than the cut: a long quote costs no more than a short one.
+
+    >>> clip("中际旭创", 4), clip("中际旭创科技", 4), clip("Innolight", 4)
+    ('中际旭创', '中际旭…', 'Innol…')
+    """
+    used, cut = 0.0, 0
+    for i, ch in enumerate(text):
+        used += font_em(ch)
+        if used + 1.0 <= max_em:
+            cut = i + 1
+        elif used > max_em:
+            return text[:cut] + "…"
+    return text
+
+
+def font_em(ch: str) -> float:
+    """The estimated width of one character in em (:func:`text_width`)."""
+    return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.6
 
 
 def stance_of(g: "Graph", view: View, node) -> str | None:

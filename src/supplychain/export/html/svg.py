@@ -33,6 +33,9 @@ from .view import View, select
 if TYPE_CHECKING:
     from ...graph import Graph
 
+MAX_NODES = 200
+"""The most nodes drawn, sub-sectors included: the best-scored names' paths, in rank
+order, while they fit (``export html --max-nodes``); the list under the drawing has them all."""
 CANVAS = (880.0, 1240.0)
 """The area the layout is proportioned for: the brief's column of text, taller than wide."""
 PAD = 12.0  # around the drawing, in drawing units
@@ -103,9 +106,10 @@ def _title(g: "Graph", view: View, node, look: Look) -> str:
     return "\n".join(parts)
 
 
-def exposure_svg(g: "Graph", driver: str, *, depth: int = 4, canvas: tuple[float, float] = CANVAS) -> str:
-    """A ``<figure>`` holding the drawing of ``driver``'s exposure and its legend (HTML text)."""
-    view = select(g, driver=driver, depth=depth)
+def exposure_svg(g: "Graph", driver: str, *, depth: int = 4, canvas: tuple[float, float] = CANVAS, max_nodes: int | None = None) -> str:
+    """A ``<figure>`` holding the drawing of ``driver``'s exposure and its legend (HTML text):
+    at most ``max_nodes`` nodes (default :data:`MAX_NODES`), the legend saying how many names are left out."""
+    view = select(g, driver=driver, depth=depth, max_nodes=max_nodes or MAX_NODES)
     looks = {n: look_of(g, view, g.nodes[n]) for n in view.nodes}
     pos = layout(g, view, looks, canvas)
     left = min(x - looks[n].width / 2 for n, (x, _) in pos.items()) - PAD
@@ -187,4 +191,7 @@ def legend(view: View, looks: dict[str, Look]) -> str:
                     f'stroke="{i["border"]}" stroke-width="{i["width"]:g}" stroke-dasharray="{" ".join(str(d) for d in i["dashes"])}"/></svg>'
                     f'inferred: only notes about other drivers put it in its sub-sector (no stance for {_e(view.origin.name)})</span>')
     keys.append('<span class="sc-key">marker size = exposure score</span>')
+    if view.left_out:
+        keys.append(f'<span class="sc-key">the best {len(view.reach)} of {view.results} names drawn '
+                    f'(all are listed below; <code>supplychain export html --driver</code> draws them all)</span>')
     return " ".join(keys)

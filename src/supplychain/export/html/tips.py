@@ -61,7 +61,9 @@ class Tips:
         self.stance_code = stance_codes()
         self.strings: list[str] = []
         self._index: dict[str, int] = {}
-        self._drivers_of: dict[tuple[str, str], tuple[str, ...]] = {}  # an edge's ends -> the drivers of a claim naming none
+        self._types: dict[str, str] | None = None
+        self._memo: dict = {}  # driver tuples and quotes -> the index of their timeline string
+        self._drivers_of: dict[str, tuple[str, ...]] = {}  # sector or driver -> the drivers of a claim naming none on its edges
 
     def s(self, text: str) -> int:
         i = self._index.get(text)
@@ -75,25 +77,46 @@ class Tips:
         out = [self.s(c.date.isoformat()), self.s(report_name(self.g, c.report)), code, self.s(c.quote)]
         return out if caption is None else [self.s(caption), *out]
 
-    def timeline(self, node_id: str) -> list:
-        """``[[entry, …], earlier]`` for a name with two or more stance claims, else ``[]``."""
-        from ...history import stance_claims
+    def _type(self, node_id: str) -> str | None:
+        if self._types is None:
+            self._types = self.g.node_types
+        return self._types.get(node_id)
+
+    def _names(self, drivers: tuple[str, ...]) -> int:
+        i = self._memo.get(drivers)
+        if i is None:
+            i = self._memo[drivers] = self.s(", ".join(self.g.nodes[d].name for d in drivers if d in self.g.nodes))
+        return i
+
+    def _short(self, quote: str) -> int:
+        i = self._memo.get(quote)
+        if i is None:
+            i = self._memo[quote] = self.s(clip(quote, TIMELINE_QUOTE_EM))
+        return i
+
+    def timeline(self, node_id: str, edges: list[Edge] | None = None) -> list:
+        """``[[entry, …], earlier]`` for a name with two or more stance claims, else ``[]``
+        (``edges``: the node's edges, when the caller has them already)."""
+        from ...history import STANCE_EDGES
 
         g = self.g
         entries = []
-        for e, c in stance_claims(g, node_id):
-            # the driver as `history` gives it: the claim's own, else the drivers of its sub-sector
-            drivers, _ = _edge_drivers(g, e, c, self._drivers_of)
-            entries.append((c.date, c.report, e.target if e.source == node_id else e.source, drivers, c))
+        for e in g.edges_of(node_id) if edges is None else edges:
+            if e.type not in STANCE_EDGES:
+                continue
+            for c in e.claims:
+                if not c.stance:
+                    continue
+                # the driver as `history` gives it: the claim's own, else the drivers of its sub-sector
+                drivers = _edge_drivers(g, e, c, self._drivers_of)
+                other = e.target if e.source == node_id else e.source
+                entries.append((c.date, c.report, other if self._type(other) == "sector" else "", other, drivers, c))
         if len(entries) < 2:
             return []
-        entries.sort(key=lambda x: (x[0], x[1], x[2]))
+        entries.sort(key=lambda x: x[:4])  # history's order: date, report, sub-sector, other end
         shown = entries[-TIMELINE_LIMIT:]
-        rows = [
-            [self.s(c.date.isoformat()), self.s(", ".join(g.nodes[d].name for d in drivers if d in g.nodes)), self.s(c.report),
-             self.stance_code.get(c.stance, -1), self.s(clip(c.quote, TIMELINE_QUOTE_EM))]
-            for _, _, _, drivers, c in shown
-        ]
+        rows = [[self.s(c.date.isoformat()), self._names(drivers), self.s(c.report), self.stance_code.get(c.stance, -1), self._short(c.quote)]
+                for *_, drivers, c in shown]
         return [rows, len(entries) - len(shown)]
 
     def node(self, view: View, node, look: Look, evidence_limit: int = 3) -> list:
@@ -127,6 +150,7 @@ class Tips:
         if node.type == "report":
             row("date", node.date.isoformat())
         more = 0
+        edges = None
         if r is not None:
             # an inferred hop's claim says which note put the name there; its stance is another driver's
             evidence = [self.claim(h.claim, caption(g, h.edge), stance=not h.inferred) for h in r.hops if h.claim is not None]
@@ -141,7 +165,7 @@ class Tips:
         sub = [node.name if node.type == "report" else None, node.name_en, " / ".join(g.tickers(node)), NODE_STYLE[node.type]["title"]]
         out = [self.s(heading), self.s(" · ".join(x for x in sub if x)), rows, evidence, more]
         if node.type in STANCE_TYPES:
-            out += self.timeline(node.id)
+            out += self.timeline(node.id, edges)
         return out
 
     def edge(self, e: Edge) -> list:
@@ -150,16 +174,24 @@ class Tips:
         return [EDGE_CODE[e.type], self.stance_code.get(current.stance, -1) if current else -1, *(self.claim(c) for c in claims)]
 
 
-def _edge_drivers(g: "Graph", edge: Edge, claim, cache: dict) -> tuple[tuple[str, ...], bool]:
-    """:func:`supplychain.history.edge_drivers`, the drivers of an edge's ends looked up once per page."""
-    from ...history import edge_drivers
-
+def _edge_drivers(g: "Graph", edge: Edge, claim, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The drivers a stance claim is about, as :func:`supplychain.history.edge_drivers` gives
+    them: the claim's own driver, else the drivers of the edge's sector or driver end. The
+    drivers of each end are looked up once per page (``cache``: node id → drivers)."""
     if getattr(claim, "driver", None):
-        return (claim.driver,), True
-    key = (edge.source, edge.target)
-    if key not in cache:
-        cache[key] = edge_drivers(g, edge, claim)[0]
-    return cache[key], False
+        return (claim.driver,)
+    out: set[str] = set()
+    for x in (edge.source, edge.target):
+        if x not in cache:
+            kind = g.nodes[x].type if x in g.nodes else None
+            if kind == "driver":
+                cache[x] = (x,)
+            elif kind == "sector":
+                cache[x] = tuple(e.source for e in g.in_edges(x) if e.type == "drives" and g.nodes[e.source].type == "driver")
+            else:
+                cache[x] = ()
+        out.update(cache[x])
+    return tuple(sorted(out))
 
 
 def caption(g: "Graph", e: Edge) -> str:
