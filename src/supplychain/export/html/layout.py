@@ -349,7 +349,7 @@ def layout(g: "Graph", view: View, looks: dict[str, Look], canvas: tuple[float, 
     return {n: (round(x[n], 1), round(y[n], 1)) for n in view.nodes}
 
 
-def _bulge(i: float, length: float) -> float:
+def bulge(i: float, length: float) -> float:
     """How far a vis-network ``curvedCW``/``curvedCCW`` edge of ``roundness`` i bows out."""
     return (0.5 * i + 0.5) * length * math.sin(0.5 * math.pi * i) / 2
 
@@ -380,6 +380,6 @@ def bends(view: View, pos: dict[str, tuple[float, float]], looks: dict[str, Look
         a, b = 0.0, 1.0
         for _ in range(30):
             mid = (a + b) / 2
-            a, b = (mid, b) if _bulge(mid, length) < need else (a, mid)
+            a, b = (mid, b) if bulge(mid, length) < need else (a, mid)
         out[i] = {"enabled": True, "type": "curvedCW" if y1 > y0 else "curvedCCW", "roundness": round(b, 3)}
     return out

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 
 from ...render import inferred_note
 from ...schema import EDGE_RULES
-from .layout import _bulge, bends, layout
+from .layout import bends, bulge, layout
 from .looks import Look, look_of, text_width
-from .style import BOXES, EDGE_STYLE, FONT_FACE, INFERRED_STYLE, MARGIN, NODE_STYLE, has_stance, stance_label, stance_style, stances
+from .style import BOXES, EDGE_STYLE, FONT_FACE, INFERRED_STYLE, NODE_STYLE, has_stance, stance_label, stance_style, stances
 from .view import View, select
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def exposure_svg(g: "Graph", driver: str, *, depth: int = 4, canvas: tuple[float
         colour = INFERRED_STYLE["border"] if inferred else s["color"]
         arrow = f' marker-end="url(#sc-arrow-{e.type})"' if s["arrow"] and not inferred else ""
         if i in curves:  # bows out to the right, clear of the column it would cross (as on the page)
-            bow = 2 * _bulge(curves[i]["roundness"], abs(q[1] - p[1]))  # a quadratic curve reaches half its control's offset
+            bow = 2 * bulge(curves[i]["roundness"], abs(q[1] - p[1]))  # a quadratic curve reaches half its control's offset
             d = f"M{p[0]:.1f} {p[1]:.1f}Q{(p[0] + q[0]) / 2 + bow:.1f} {(p[1] + q[1]) / 2:.1f} {q[0]:.1f} {q[1]:.1f}"
         else:
             d = f"M{a[0]:.1f} {a[1]:.1f}L{b[0]:.1f} {b[1]:.1f}"
