@@ -174,3 +174,15 @@ def test_a_long_exposure_draws_the_best_names_and_says_so(monkeypatch):
     assert names == [r.id for r in results[: len(names)]]  # the best, in rank order
     assert f"the best {len(names)} of {len(results)} names drawn" in text
     assert "names drawn" not in svg_module.exposure_svg(g, "阿里云资本开支", max_nodes=100)
+
+
+def test_no_drawing_without_the_graph_or_without_names(tmp_path, capsys):
+    from supplychain.brief.build import build_brief
+    from supplychain.brief.html import to_html
+
+    g = load_graph(GRAPH)
+    assert "<svg viewBox" not in to_html(build_brief(g, "阿里云资本开支"))  # the list only
+    lone = tmp_path / "lone.yaml"
+    lone.write_text("version: 1\nnodes:\n- id: lone\n  type: driver\n  name: 孤立驱动\nedges: []\n", encoding="utf-8")
+    page = brief_page(capsys, lone, "孤立驱动", tmp_path / "lone.html")
+    assert "<svg viewBox" not in page and "(no exposed names)" in page

@@ -60,7 +60,7 @@ def to_html(b: Brief, g: "Graph | None" = None, depth: int = 4) -> str:
     ]
     for s in b.sections:
         out.append(f"<section><h2>{_e(s.title)}</h2>")
-        if drawing is not None and s.title == "Names by sub-sector":
+        if drawing is not None and s.title == "Names by sub-sector" and s.groups:  # no name: nothing to draw
             out.append(drawing)
         if not s.groups:
             out.append(f'<p class="empty">{_e(s.empty)}</p>')
