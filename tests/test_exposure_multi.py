@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from conftest import ROOT, run
+from conftest import FIXTURES, ROOT, run
 from test_history import brief_graph  # noqa: F401  (the module-scoped fixture: three notes about two drivers)
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -101,3 +101,22 @@ def test_readme_single_driver_tour_is_unchanged(capsys):
     shown = README.split(f"$ supplychain {cmd}\n", 1)[1].split("\n$ ", 1)[0].rstrip("\n") + "\n"
     code, out, _ = run(capsys, *cmd.split())
     assert code == 0 and out == shown and out.count("\n") == 13
+
+
+def test_a_negative_call_is_listed_apart(brief_graph, tmp_path, capsys):
+    from supplychain.ingest.apply import ingest
+
+    path = tmp_path / "graph.yaml"
+    path.write_bytes(open(brief_graph.path, "rb").read())
+    ingest([FIXTURES / "notes" / "english_china_ai_infra.md"], path, driver="阿里云资本开支")  # 光环新网 Underweight
+    code, out, err = run(capsys, "-g", path, "exposure", "阿里云资本开支", "腾讯资本开支", "-f", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert "sinnet" not in {r["id"] for r in data["results"]}
+    (sinnet,) = data["negative"]
+    assert (sinnet["id"], sinnet["call"], sinnet["score"], sinnet["explain"]) == (
+        "sinnet", "negative", 0.45, "negative call for 阿里云资本开支: not ranked")
+    assert [(b["score"], b["stance"]) for b in sinnet["breakdown"]] == [(None, "negative"), (None, None)]
+    code, out, _ = run(capsys, "-g", path, "exposure", "阿里云资本开支", "腾讯资本开支")
+    assert "Negative calls (named only with 减持/卖出/Underweight/Sell; not ranked): 1" in out
+    assert "  光环新网 300383.SZ for 阿里云资本开支: english-china-ai-infra (2025-12-15)" in out

@@ -78,6 +78,8 @@ class Combined:
 
     def explain(self) -> str:
         """``noisy-OR 1 − (1 − 0.54) × (1 − 0.9) = 0.954`` (one factor per counted driver)."""
+        if not self.parts:
+            return "negative call for " + ", ".join(p.driver.name for p in self.negative.values()) + ": not ranked"
         if len(self.parts) == 1:
             return f"one driver: {self.best.reach.explain()}"
         factors = " × ".join(f"(1 − {p.reach.score:g})" for p in self.parts.values())
@@ -184,7 +186,7 @@ def exposure_across(g: Graph, drivers: Iterable[str], *, across: bool = False, d
             (entry.negative if negative else entry.parts)[n.id] = Part(n, r, c)
     results, shorts = [], []
     for entry in found.values():
-        entry.score = round(noisy_or(p.reach.score for p in entry.parts.values()), 6)
+        entry.score = round(noisy_or(p.reach.score for p in (entry.parts or entry.negative).values()), 6)
         entry.conviction = _union_conviction(g, entry.id, [s for s, n in zip(scopes, nodes) if n.id in entry.parts]
                                              or [s for s, n in zip(scopes, nodes) if n.id in entry.negative])
         (results if entry.parts else shorts).append(entry)
