@@ -36,6 +36,12 @@ from .history import driver_scope
 from .query import Reach, exposure
 
 
+class NoDriver(SupplyChainError):
+    """``exposure`` given no driver at all: a usage error."""
+
+    exit_code = 2
+
+
 class OverlappingDrivers(SupplyChainError):
     """Two drivers given would count the same notes twice (or one is given twice)."""
 

@@ -208,13 +208,10 @@ def cmd_exposure(args) -> int:
 
     names = [*args.driver, *(args.drivers or [])]
     if not names:
-        from .errors import SupplyChainError
+        from .across import NoDriver
 
-        class _Usage(SupplyChainError):
-            exit_code = 2
-
-        raise _Usage("exposure needs a driver: `supplychain exposure DRIVER [DRIVER…]` or `--driver D` "
-                     "(see `supplychain exposure --help`)")
+        raise NoDriver("exposure needs a driver: `supplychain exposure DRIVER [DRIVER…]` or `--driver D` "
+                       "(see `supplychain exposure --help`)")
     if len(names) > 1 or args.across:
         return _exposure_across(args, names)
     g = _graph(args)
@@ -324,22 +321,17 @@ def _negative_calls(g, report) -> list[str]:
 
 def cmd_drivers(args) -> int:
     from . import render
-    from .query import drivers
-
     from .portfolio.lookthrough import etf_drivers
+    from .query import drivers
 
     g = _graph(args)
     node = g.resolve(args.company)
     through = etf_drivers(g, node.id, depth=args.depth, as_of=args.as_of) if node.type == "etf" else None
     results = through if through is not None else drivers(g, node.id, depth=args.depth, as_of=args.as_of)
     if args.format == "json":
-        data = render.drivers_json(node, results)
-        if through is not None:  # an ETF with imported holdings: each driver scored from its constituents
-            data["look_through"] = True
-            for d, r in zip(data["results"], results):
-                if r.constituents is not None:
-                    d.update(render.look_through_json(type("R", (), {"node": node, "constituents": r.constituents})))
-        _emit(render.to_json(data))
+        from .portfolio.lookthrough import etf_drivers_json
+
+        _emit(render.to_json(render.drivers_json(node, results) if through is None else etf_drivers_json(node, results)))
         return 0
     headers = ("type", "id", "name", "name_en", "score", "path")
     rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path)) for r in results]

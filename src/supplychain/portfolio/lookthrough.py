@@ -39,3 +39,18 @@ def etf_drivers(g, etf: str, *, depth: int = 4, as_of: dt.date | None = None) ->
     out.sort(key=lambda r: (-r.score, len(r.path), r.id))
     risks = [r for r in drivers(g, node.id, depth=depth, as_of=as_of) if r.node.type == "risk"]
     return out + risks
+
+
+def etf_drivers_json(node, results: list[Reach]) -> dict:
+    """The ``drivers`` JSON of a looked-through ETF: the usual keys, plus ``look_through``
+    (top level and per driver) and each driver's ``constituents`` (as in ``exposure``)."""
+    from ..render import drivers_json
+
+    data = drivers_json(node, results)
+    data["look_through"] = True
+    for d, r in zip(data["results"], results):
+        if r.constituents is not None:
+            d["look_through"] = True
+            d["constituents"] = [{"id": c.id, "weight": round(c.weight, 6), "score": round(c.score, 4),
+                                  "contribution": round(c.contribution, 6)} for c in r.constituents]
+    return data
