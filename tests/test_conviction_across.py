@@ -78,3 +78,18 @@ def test_combination_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## The exposure score", 1)[1].split("\n## ", 1)[0]
     assert "noisy-OR" in section and "supplychain exposure D1 D2" in section and "--across" in section
+
+
+def test_one_note_counts_once_however_many_drivers_it_speaks_for(brief_graph):
+    from supplychain.across import exposure_across
+
+    by = {r.node.name: r for r in exposure_across(brief_graph, ["阿里云资本开支", "腾讯资本开支"]).results}
+    # 高澜股份: listed only by the seed note, whose claims name no driver and so count for both
+    # drivers of 液冷/风冷系统; one note is one piece of evidence: its single-driver score
+    goaland = by["高澜股份"]
+    assert round(goaland.score, 4) == 0.54 and goaland.drivers == 1
+    assert list(goaland.parts) == ["alibaba-capex"] and list(goaland.shared) == ["tengxun-ziben-kaizhi"]
+    # 英维克: the seed (Alibaba) and the Tencent note: two notes, two drivers, 1 - 0.1 * 0.28
+    assert round(by["英维克"].score, 4) == 0.972 and by["英维克"].drivers == 2 and not by["英维克"].shared
+    # 欧陆通: Tencent has only the seed, Alibaba has the seed and its own two notes: both count
+    assert round(by["欧陆通"].score, 4) == 0.99 and by["欧陆通"].drivers == 2

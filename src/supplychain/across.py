@@ -9,6 +9,12 @@ result counts for driver ``d`` only when the name is **named** for ``d``: its ba
 named for one driver keeps exactly its single-driver score and, all else equal, a name
 named for three drivers ranks above one named for one (0.9, 0.99, 0.999).
 
+Noisy-OR adds up *independent* evidence, so each driver counts only with a note of its
+own: drivers are matched to distinct notes (:func:`distinct_notes`), and a driver that
+names the name only through notes already counted for the others (the seed note, whose
+claims name no driver and so count for every driver of their sub-sector) is ``shared``:
+shown, not counted. A name only the seed note names keeps its single-driver score.
+
 ``--across`` expands a parent driver into the drivers under it that drive sub-sectors,
 less those another of them drives (AI需求 → 阿里云资本开支, 腾讯资本开支, 北美云厂商资本开支
 once notes about them are in): one column per hyperscaler, each note counted in one.
@@ -65,6 +71,8 @@ class Combined:
     score: float
     parts: dict[str, Part]
     negative: dict[str, Part] = field(default_factory=dict)
+    shared: dict[str, Part] = field(default_factory=dict)
+    """Drivers that name the name only through notes already counted for the others."""
     conviction: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -169,6 +177,32 @@ def _union_conviction(g: Graph, node_id: str, scopes: list[Scope]) -> dict[str, 
             "trend": trend(list(claims.values()))}
 
 
+def distinct_notes(notes: dict[str, set[str]]) -> dict[str, str]:
+    """Each driver matched to a note of its own (driver → report), as many drivers as can
+    be (a maximum bipartite matching; a driver given earlier keeps its note).
+
+    >>> distinct_notes({"alibaba": {"seed"}, "tencent": {"seed"}})  # one note: counted once
+    {'alibaba': 'seed'}
+    >>> sorted(distinct_notes({"alibaba": {"seed", "a2"}, "tencent": {"seed"}}).items())
+    [('alibaba', 'a2'), ('tencent', 'seed')]
+    """
+    owner: dict[str, str] = {}  # report → driver
+
+    def take(d: str, seen: set[str]) -> bool:
+        for report in sorted(notes[d]):
+            if report in seen:
+                continue
+            seen.add(report)
+            if report not in owner or take(owner[report], seen):
+                owner[report] = d
+                return True
+        return False
+
+    for d in notes:
+        take(d, set())
+    return {d: r for r, d in owner.items()}
+
+
 def exposure_across(g: Graph, drivers: Iterable[str], *, across: bool = False, depth: int = 4,
                     as_of: dt.date | None = None, top: int | None = None, **filters) -> AcrossReport:
     """Names exposed to several drivers, combined by noisy-OR of per-driver named scores
@@ -178,6 +212,7 @@ def exposure_across(g: Graph, drivers: Iterable[str], *, across: bool = False, d
     parent, nodes = resolve_drivers(g, drivers, across)
     found: dict[str, Combined] = {}
     scopes = []
+    ids = [n.id for n in nodes]
     for n in nodes:
         report = exposure(g, n.id, depth=depth, as_of=as_of, **filters)
         scope = Scope.of(g, n.id, as_of)
@@ -192,6 +227,11 @@ def exposure_across(g: Graph, drivers: Iterable[str], *, across: bool = False, d
             (entry.negative if negative else entry.parts)[n.id] = Part(n, r, c)
     results, shorts = [], []
     for entry in found.values():
+        if len(entry.parts) > 1:
+            notes = {d: {c.report for c in counted_claims(g, entry.id, scopes[ids.index(d)])} for d in entry.parts}
+            own = distinct_notes(notes)
+            entry.shared = {d: p for d, p in entry.parts.items() if d not in own}
+            entry.parts = {d: p for d, p in entry.parts.items() if d in own}
         entry.score = round(noisy_or(p.reach.score for p in (entry.parts or entry.negative).values()), 6)
         entry.conviction = _union_conviction(g, entry.id, [s for s, n in zip(scopes, nodes) if n.id in entry.parts]
                                              or [s for s, n in zip(scopes, nodes) if n.id in entry.negative])
@@ -210,9 +250,10 @@ def breakdown(report: AcrossReport, r: Combined) -> list[dict[str, Any]]:
 
     out = []
     for n in report.drivers:
-        p = r.parts.get(n.id) or r.negative.get(n.id)
+        p = r.parts.get(n.id) or r.negative.get(n.id) or r.shared.get(n.id)
         out.append({"driver": n.id, "driver_name": n.name,
                     "score": round(p.reach.score, 4) if p and n.id in r.parts else None,
+                    "shared": n.id in r.shared,
                     "stance": p.reach.stance if p else None,
                     "reports": p.conviction["reports"] if p else 0,
                     "trend": p.conviction["trend"] if p else None,
@@ -283,14 +324,17 @@ def across_text(g: Graph, report: AcrossReport, explain: bool = False) -> str:
     lines = [f"Exposure {via}: {n} name{'' if n == 1 else 's'} named for at least one driver, "
              f"paths of at most {report.depth} hops, {scope}",
              "  score = noisy-OR of the per-driver named scores, 1 − Π(1 − s); a driver's column: score, stance, notes and trend"]
+    if any(r.shared for r in report.results):
+        lines.append("  (in brackets): named for that driver only by notes already counted for another driver; not counted again")
     if not report.results:
         lines.append("(no named names)")
 
     def cell(r: Combined, d) -> str:
-        p = r.parts.get(d.id)
+        p = r.parts.get(d.id) or r.shared.get(d.id)
         if p is None:
             return f"{render.stance_label('negative')}" if d.id in r.negative else "—"
-        return f"{p.reach.score:.3f} {render.stance_label(p.reach.stance).split(' ')[-1]} {conviction_cell(p.conviction)}"
+        text = f"{p.reach.score:.3f} {render.stance_label(p.reach.stance).split(' ')[-1]} {conviction_cell(p.conviction)}"
+        return f"({text})" if d.id in r.shared else text
 
     rows = [(i, r.node.name, r.node.name_en, getattr(r.node, "ticker", None) or "", f"{r.score:.4f}", r.drivers,
              *(cell(r, d) for d in report.drivers))
