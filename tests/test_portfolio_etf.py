@@ -140,7 +140,8 @@ def test_exposure_scores_agree_with_exposure(graph_copy, capsys):
         for driver in sorted(n for n, t in g.node_types.items() if t in ("driver", "sector")):
             for depth in (1, 2, 4):
                 _, fast = exposure_scores(g, driver, depth=depth)
-                slow = {r.id: (r.score, r.stance) for r in exposure(g, driver, depth=depth).results}
+                report = exposure(g, driver, depth=depth)
+                slow = {r.id: (r.score, r.stance, r.basis) for r in report.results + report.negative}
                 assert fast == slow, (driver, depth)
 
 

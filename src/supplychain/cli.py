@@ -206,10 +206,18 @@ def cmd_exposure(args) -> int:
     from . import render
     from .query import exposure
 
+    names = [*args.driver, *(args.drivers or [])]
+    if not names:
+        from .across import NoDriver
+
+        raise NoDriver("exposure needs a driver: `supplychain exposure DRIVER [DRIVER…]` or `--driver D` "
+                       "(see `supplychain exposure --help`)")
+    if len(names) > 1 or args.across:
+        return _exposure_across(args, names)
     g = _graph(args)
     report = exposure(
         g,
-        args.driver,
+        names[0],
         depth=args.depth,
         as_of=args.as_of,
         types=args.type,
@@ -277,6 +285,23 @@ def cmd_exposure(args) -> int:
     return 0
 
 
+def _exposure_across(args, names: list[str]) -> int:
+    """``exposure`` over several drivers (or a parent's, with ``--across``): :mod:`supplychain.across`."""
+    from . import render
+    from .across import across_csv, across_json, across_text, exposure_across
+
+    g = _graph(args)
+    report = exposure_across(g, names, across=args.across, depth=args.depth, as_of=args.as_of, top=args.top,
+                             types=args.type, sectors=args.sector, stances=args.stance)
+    if args.format == "json":
+        _emit(render.to_json(across_json(report)))
+    elif args.format == "csv":
+        _emit(render.to_csv(*across_csv(report)))
+    else:
+        _emit(across_text(g, report, explain=args.explain))
+    return 0
+
+
 def _negative_calls(g, report) -> list[str]:
     """The names with a negative call (减持, Sell…), listed apart: they are not exposed names."""
     from . import render
@@ -296,25 +321,43 @@ def _negative_calls(g, report) -> list[str]:
 
 def cmd_drivers(args) -> int:
     from . import render
+    from .portfolio.lookthrough import etf_drivers
     from .query import drivers
 
     g = _graph(args)
     node = g.resolve(args.company)
-    results = drivers(g, node.id, depth=args.depth, as_of=args.as_of)
+    through = etf_drivers(g, node.id, depth=args.depth, as_of=args.as_of) if node.type == "etf" else None
+    results = through if through is not None else drivers(g, node.id, depth=args.depth, as_of=args.as_of)
     if args.format == "json":
-        _emit(render.to_json(render.drivers_json(node, results)))
+        from .portfolio.lookthrough import etf_drivers_json
+
+        _emit(render.to_json(render.drivers_json(node, results) if through is None else etf_drivers_json(node, results)))
         return 0
     headers = ("type", "id", "name", "name_en", "score", "path")
     rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path)) for r in results]
     if args.format == "csv":
-        _emit(render.to_csv((*headers, "basis"), [(*row[:5], " > ".join(r.path), r.basis if r.node.type == "driver" else "")
-                                                  for row, r in zip(rows, results)]))
+        extra = ("look_through",) if through is not None else ()
+        _emit(render.to_csv((*headers, "basis", *extra), [
+            (*row[:5], " > ".join(r.path), r.basis if r.node.type == "driver" else "",
+             *(("yes" if r.constituents is not None else "",) if through is not None else ()))
+            for row, r in zip(rows, results)]))
         return 0
     if any(r.basis == "inferred" for r in results):  # notes about several drivers: say which named it
         headers = (*headers[:5], "basis", headers[5])
         rows = [(*row[:5], (r.basis if r.node.type == "driver" else ""), row[5]) for row, r in zip(rows, results)]
     head = f"Drivers and risks reaching {node.name} ({node.name_en or node.id}): {len(results)}"
-    _emit(head + "\n" + render.table(headers, rows, max_col=80) if results else head)
+    if through is None:
+        _emit(head + "\n" + render.table(headers, rows, max_col=80) if results else head)
+        return 0
+    lines = [head, f"  look-through: {node.name} has imported holdings; each driver scores it Σ weight × constituent score, "
+                   f"as `exposure DRIVER` does (path through the biggest contributor)"]
+    if results:
+        lines.append(render.table(headers, rows, max_col=80))
+    for r in results:
+        if r.constituents is not None:
+            parts = [f"{g.nodes[c.id].name} {c.weight:.2%} × {c.score:.3f}" for c in r.constituents[:5]]
+            lines.append(f"  {r.node.name} ({len(r.constituents)} reached): " + ", ".join(parts) + (", …" if len(r.constituents) > 5 else ""))
+    _emit("\n".join(lines))
     return 0
 
 
@@ -379,8 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--top", type=_positive, default=None, help="at most N results")
 
-    p = add("exposure", cmd_exposure, "names exposed to a driver (or sector), ranked, with path and evidence")
-    p.add_argument("driver", help="driver or sector: id, name, English name or alias (e.g. 阿里云资本开支)")
+    p = add("exposure", cmd_exposure, "names exposed to a driver (or sector), ranked, with path and evidence; "
+            "over several drivers, their named scores combined by noisy-OR with the per-driver breakdown")
+    p.add_argument("driver", nargs="*", help="driver or sector: id, name, English name or alias (e.g. 阿里云资本开支); "
+                   "several drivers are combined (noisy-OR of per-driver named scores)")
+    p.add_argument("--driver", dest="drivers", action="append", metavar="D", help="a driver to combine (repeatable; "
+                   "with the positional ones)")
+    p.add_argument("--across", action="store_true", help="combine the drivers under the driver given (e.g. AI需求: "
+                   "one column per driver that drives sub-sectors), not the driver's own single score")
     p.add_argument("--depth", type=_depth, default=4, help="longest path in hops (default 4)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE (YYYY-MM-DD)")
     p.add_argument("--sector", action="append", metavar="SECTOR", help="only names reached through this sector (repeatable)")

@@ -161,7 +161,7 @@ def conviction_cell(c: dict[str, Any]) -> str:
     return f"{c['reports']} {c['trend']}" if c["trend"] else str(c["reports"])
 
 
-# --------------------------------------------------------------------------- across drivers
+# --------------------------------------------------------------------------- across drivers (supplychain.across)
 
 
 def noisy_or(scores) -> float:
@@ -174,66 +174,3 @@ def noisy_or(scores) -> float:
     for s in scores:
         out *= 1.0 - s
     return 1.0 - out
-
-
-def combined_exposure(g: Graph, drivers, *, depth: int = 4, as_of: dt.date | None = None, top: int | None = None) -> list[dict[str, Any]]:
-    """Exposure across several drivers, combined by noisy-OR of per-driver *named* scores.
-
-    For each driver ``d`` (any name), ``exposure(g, d)`` gives each name a score; it
-    counts for ``d`` only when the name is *named* for ``d``: at least one of its stance
-    claims is about ``d`` or a driver ``d`` drives (``reports`` > 0, see
-    :func:`conviction`) and, where the result says so (issue 9's ``basis``), its basis is
-    not ``inferred``. The combined score is :func:`noisy_or` of the counted scores, so a
-    name named for one driver keeps exactly its single-driver score, and, all else equal,
-    a name named for three drivers ranks above one named for one. Negative calls are left
-    out. Results: ``id``, ``name``, ``ticker``, ``score`` (rounded to 4 places),
-    ``drivers`` (how many counted), ``breakdown`` (per driver given: ``driver``,
-    ``score``, ``stance``, ``reports``, ``trend``; ``score`` null when not counted), best
-    first, ties by number of drivers, then id.
-
-    >>> from supplychain import load_graph
-    >>> g = load_graph("data/graph.yaml")
-    >>> r = combined_exposure(g, ["阿里云资本开支"], top=1)[0]  # one driver: its own score
-    >>> r["score"], r["drivers"], [b["score"] for b in r["breakdown"]]
-    (0.9, 1, [0.9])
-    """
-    from .errors import SupplyChainError
-    from .query import exposure
-
-    nodes = []
-    for d in drivers:
-        n = g.resolve(d, types=("driver",))
-        if n.id in {x.id for x in nodes}:
-            raise SupplyChainError(f"driver {d!r} ({n.id}) is given twice; give each driver once")
-        nodes.append(n)
-    for a in nodes:  # the same notes would count twice
-        for b in nodes:
-            if a.id != b.id and b.id in driver_scope(g, a.id):
-                raise SupplyChainError(f"{a.name} ({a.id}) drives {b.name} ({b.id}): its exposure already holds that "
-                                       f"driver's evidence; give one of the two")
-    per: dict[str, dict[str, tuple]] = {}
-    for n in nodes:
-        report = exposure(g, n.id, depth=depth, as_of=as_of)
-        scope = Scope.of(g, n.id, as_of)
-        for r in report.results:
-            if getattr(r, "basis", None) == "inferred":
-                continue
-            c = conviction(g, r.id, scope)
-            if c["reports"] > 0:
-                per.setdefault(r.id, {})[n.id] = (r.score, r.stance, c)
-    out = []
-    for node_id, by in per.items():
-        node = g.nodes[node_id]
-        score = round(noisy_or(s for s, _, _ in by.values()), 4)
-        breakdown = [
-            {"driver": n.id, "driver_name": n.name,
-             "score": round(by[n.id][0], 4) if n.id in by else None,
-             "stance": by[n.id][1] if n.id in by else None,
-             "reports": by[n.id][2]["reports"] if n.id in by else 0,
-             "trend": by[n.id][2]["trend"] if n.id in by else None}
-            for n in nodes
-        ]
-        out.append({"id": node_id, "name": node.name, "name_en": node.name_en, "ticker": getattr(node, "ticker", None),
-                    "type": node.type, "score": score, "drivers": len(by), "breakdown": breakdown})
-    out.sort(key=lambda r: (-r["score"], -r["drivers"], r["id"]))
-    return out[:top] if top is not None else out

@@ -317,11 +317,7 @@ def exposure(
         )
     wanted_sectors = {g.resolve(s, types=("sector",)).id for s in sectors} if sectors else None
 
-    context = _context(g, driver_context(g, origin.id), as_of) if origin.type == "driver" else None
-    adjacency = g.flow_adjacency(as_of)
-    if context is not None:
-        adjacency = _ContextAdjacency(g, adjacency, context)
-    best = best_paths(adjacency, origin.id, depth)
+    context, best = _walk(g, origin, depth, as_of)
     rank = {s: i for i, s in enumerate(STANCES)}
     types = g.node_types
     # rank on what the steps say (the graph's columns), then build models, Hop and Reach
@@ -366,6 +362,16 @@ def exposure(
     return ExposureReport(origin, [reach(f) for f in found], depth, as_of, [reach(f) for f in shorts])
 
 
+def _walk(g: Graph, origin, depth: int, as_of) -> tuple[Context | None, dict]:
+    """The driver context of a query from ``origin`` (None unless claims name drivers)
+    and :func:`best_paths` over the flow with that context's weights."""
+    context = _context(g, driver_context(g, origin.id), as_of) if origin.type == "driver" else None
+    adjacency = g.flow_adjacency(as_of)
+    if context is not None:
+        adjacency = _ContextAdjacency(g, adjacency, context)
+    return context, best_paths(adjacency, origin.id, depth)
+
+
 def _in_context(g: Graph, context: Context, steps, stance: str | None) -> tuple[str | None, str, str | None]:
     """(stance, basis, stance_driver) of a result whose path is ``steps``, in ``context``."""
     if any(context.edges.get(j, True) is None for _, _, _, j in steps):
@@ -379,32 +385,37 @@ def _in_context(g: Graph, context: Context, steps, stance: str | None) -> tuple[
     return stance, "named", None
 
 
-def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None) -> tuple[object, dict[str, tuple[float, str | None]]]:
-    """The driver's node and ``{id: (score, stance)}`` of every company and ETF
-    :func:`exposure` lists for it, with the same scores and stances, but no path or model
+def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None
+                    ) -> tuple[object, dict[str, tuple[float, str | None, str]]]:
+    """The driver's node and ``{id: (score, stance, basis)}`` of every company and ETF
+    :func:`exposure` lists for it (negative calls included), with the same scores, stances
+    and basis (``named`` or ``inferred``, in the driver's context), but no path or model
     built: for asking about thousands of names at once (a portfolio), then :func:`exposure`
     with ``only=`` for the few whose path is shown.
 
     >>> from supplychain import load_graph
     >>> _, scores = exposure_scores(load_graph("data/graph.yaml"), "阿里云资本开支")
     >>> scores["innolight"], scores["ieit"]
-    ((0.9, 'recommended'), (0.54, 'listed'))
+    ((0.9, 'recommended', 'named'), (0.54, 'listed', 'named'))
     """
     if depth < 1:
         raise SupplyChainError(f"depth must be at least 1 (got {depth})")
     origin = g.resolve(driver, types=EXPOSURE_SOURCES)
-    best = best_paths(g.flow_adjacency(as_of), origin.id, depth)
+    context, best = _walk(g, origin, depth, as_of)
     types, edge_type = g.node_types, g.entry.edge_type
-    out: dict[str, tuple[float, str | None]] = {}
+    out: dict[str, tuple[float, str | None, str]] = {}
     for node_id, (score, steps) in best.items():
         if node_id == origin.id or types[node_id] not in EXPOSED_TYPES:
             continue
         last = steps[-1][3] if steps else None
         stance = g.edge_stance(last, as_of) if last is not None and EDGE_RULES[edge_type(last)].stance else None
-        out[node_id] = (round(score, 6), stance)
+        basis = "named"
+        if context is not None:
+            stance, basis, _ = _in_context(g, context, steps, stance)
+        out[node_id] = (round(score, 6), stance, basis)
     for etf_id, (score, _, _) in look_through(g, best, origin.id, as_of).items():
         if score > 0:
-            out[etf_id] = (score, None)
+            out[etf_id] = (score, None, "named")
         else:
             out.pop(etf_id, None)
     return origin, out

@@ -598,7 +598,7 @@ def check_references(
             seen_edges[key] = i
         stance = rule.stance
         for c in e.claims:
-            if c.report not in reports or (c.stance is None) is stance:
+            if c.report not in reports or (c.stance is None) is stance or (c.weight is not None and e.type != "holds"):
                 _check_claims(i, e, rule, reports, issues)  # something to report: say what, claim by claim
                 break
     return issues
@@ -634,6 +634,9 @@ def _check_claims(i: int, e, rule, reports: set, issues: list) -> None:
             issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
         if not rule.stance and c.stance is not None:
             issues.append((("edges", i, "claims", k, "stance"), f"a {e.type} claim carries no stance; remove it"))
+        if c.weight is not None and e.type != "holds":
+            issues.append((("edges", i, "claims", k, "weight"), f"a {e.type} claim carries no weight (only an ETF's holds "
+                           "claims do: the constituent's weight in the fund); remove it"))
 
 
 def _tickers(node, i: int) -> Iterator[tuple[str, tuple]]:

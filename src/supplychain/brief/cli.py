@@ -19,7 +19,7 @@ def register(sub, add) -> None:
     p.add_argument("name", type=_name, help="company or ETF: id, name, English name, alias or ticker")
     p.add_argument("--driver", type=_name, metavar="DRIVER", help="only claims about this driver or a driver it drives")
 
-    p = add("across", cmd_across, "exposure across several drivers: per-driver named scores combined by noisy-OR, "
+    p = add("across", cmd_across, "alias of `exposure D1 D2 …`: per-driver named scores combined by noisy-OR, "
             "with the per-driver breakdown")
     p.add_argument("drivers", nargs="+", type=_name, metavar="DRIVER", help="two or more drivers (any name)")
     p.add_argument("--depth", type=_depth, default=4, help="longest path in hops (default 4)")
@@ -103,29 +103,9 @@ def cmd_brief(args) -> int:
 
 
 def cmd_across(args) -> int:
-    from .. import render
-    from ..conviction import combined_exposure
-    from ..graph import load_graph
+    """``across D1 D2 …``: an alias of ``exposure D1 D2 …`` (:mod:`supplychain.across`)."""
+    from ..cli import _exposure_across
 
-    g = load_graph(args.graph)
-    results = combined_exposure(g, args.drivers, depth=args.depth, as_of=args.as_of, top=args.top)
-    names = [g.resolve(d, types=("driver",)) for d in args.drivers]
-    if args.format == "json":
-        _emit(render.to_json({"drivers": [{"id": n.id, "name": n.name} for n in names], "depth": args.depth,
-                              "as_of": args.as_of.isoformat() if args.as_of else None, "results": results}))
-        return 0
-
-    def part(b) -> str:
-        return "—" if b["score"] is None else f"{b['score']:.3f} ({b['reports']} {b['trend']})"
-
-    if args.format == "csv":
-        headers = ("rank", "id", "name", "ticker", "score", "drivers", *(f"score_{n.id}" for n in names))
-        rows = [(i, r["id"], r["name"], r["ticker"], r["score"], r["drivers"], *(b["score"] for b in r["breakdown"]))
-                for i, r in enumerate(results, 1)]
-        _emit(render.to_csv(headers, rows))
-        return 0
-    head = f"Exposure across {', '.join(n.name for n in names)}: {len(results)} named names, noisy-OR of per-driver scores"
-    rows = [(i, r["name"], r["ticker"] or "", f"{r['score']:.4f}", r["drivers"], *(part(b) for b in r["breakdown"]))
-            for i, r in enumerate(results, 1)]
-    _emit(head + "\n" + render.table(("#", "name", "ticker", "score", "drivers", *(n.name for n in names)), rows) if rows else head)
-    return 0
+    for name, default in (("across", False), ("type", None), ("sector", None), ("stance", None), ("explain", False)):
+        setattr(args, name, default)
+    return _exposure_across(args, args.drivers)

@@ -3,7 +3,10 @@
 For a driver D, a holding's score is its score in :func:`~supplychain.query.exposure`
 for D (0 when D does not reach it; an ETF with imported holdings is scored by
 look-through). The book's exposure to D is Σ weight × score over the holdings the graph
-knows. A holding whose stance for D is a negative call (``schema.STANCE_CALL``: 减持,
+knows, and is reported in two parts: **named** (holdings that notes about D, or the
+drivers it drives, named) and **inferred** (holdings reached only through a sub-sector
+that notes about other drivers filled; scored as :func:`exposure` scores them, lower).
+A holding whose stance for D is a negative call (``schema.STANCE_CALL``: 减持,
 Sell...) adds nothing to it and is counted apart, as :func:`exposure` lists it apart.
 
 >>> from supplychain import load_graph
@@ -11,8 +14,9 @@ Sell...) adds nothing to it and is counted apart, as :func:`exposure` lists it a
 >>> g = load_graph("data/graph.yaml")
 >>> hf = HoldingsFile("book", [Row(2, "300308", None, weight=0.6), Row(3, "600000", "浦发银行", weight=0.4)], "weight")
 >>> book = book_exposure(g, hf, drivers=["阿里云资本开支"])
->>> round(book.drivers[0].exposure, 4), [h.status for h in book.holdings], round(book.unreached_weight, 2)
-(0.54, ['ok', 'unknown'], 0.4)
+>>> d = book.drivers[0]
+>>> round(d.exposure, 4), round(d.named, 4), d.inferred, [h.status for h in book.holdings], round(book.unreached_weight, 2)
+(0.54, 0.54, 0.0, ['ok', 'unknown'], 0.4)
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ class Contribution:
     holding: Holding
     score: float
     stance: str | None
+    basis: str = "named"
+    """``named`` or ``inferred`` for the driver (:func:`~supplychain.query.exposure`'s basis)."""
     reach: Reach | None = None
 
     @property
@@ -77,6 +83,19 @@ class DriverExposure:
     @property
     def reached(self) -> int:
         return sum(1 for c in self.contributions if c.call == "exposed")
+
+    def _part(self, basis: str) -> float:
+        return sum((c.contribution for c in self.contributions if c.call == "exposed" and c.basis == basis), 0.0)
+
+    @property
+    def named(self) -> float:
+        """The part of :attr:`exposure` from holdings named for the driver."""
+        return self._part("named")
+
+    @property
+    def inferred(self) -> float:
+        """The part of :attr:`exposure` from holdings only inferred for the driver."""
+        return self._part("inferred")
 
 
 @dataclass

@@ -21,7 +21,7 @@ def book_json(book) -> dict:
         r = c.reach
         return {"id": r.id, "name": r.node.name, "ticker": getattr(r.node, "ticker", None), "type": r.node.type,
                 "weight": round(c.holding.weight, 6), "score": round(c.score, 4), "contribution": round(c.contribution, 6),
-                "stance": c.stance, "call": c.call, "sector": r.sector, "path": list(r.path),
+                "stance": c.stance, "call": c.call, "basis": c.basis, "sector": r.sector, "path": list(r.path),
                 "evidence": [evidence(h) for h in r.hops], "look_through": r.constituents is not None}
 
     hf = book.file
@@ -34,6 +34,7 @@ def book_json(book) -> dict:
         "holdings": [holding(h) for h in book.holdings],
         "drivers": [
             {"driver": {"id": d.driver.id, "name": d.driver.name}, "exposure": round(d.exposure, 6),
+             "named": round(d.named, 6), "inferred": round(d.inferred, 6),
              "reached_weight": round(d.reached_weight, 6), "reached": d.reached,
              "apart": {k: round(v, 6) for k, v in d.apart.items()},
              "contributors": [contribution(c) for c in d.shown]}
@@ -45,28 +46,29 @@ def book_json(book) -> dict:
 
 
 CSV_HEADERS = ("row", "driver", "driver_name", "id", "name", "ticker", "weight", "score", "contribution", "stance",
-               "call", "path", "report", "date", "quote")
+               "call", "path", "report", "date", "quote", "basis", "named", "inferred")
 
 
 def book_rows(book) -> list[tuple]:
     """CSV rows: one ``book`` row per driver (its exposure), one ``holding`` row per
-    contributing holding, then the ``unreached``, ``unknown``, ``ambiguous`` and ``conflict`` holdings."""
+    contributing holding, then the ``unreached``, ``unknown``, ``ambiguous`` and ``conflict`` holdings.
+    The last columns: ``basis`` of a holding row; ``named`` and ``inferred`` parts of a book row."""
     rows = []
     for d in book.drivers:
         rows.append(("book", d.driver.id, d.driver.name, "", "", "", f"{d.reached_weight:.6f}", "", f"{d.exposure:.6f}",
-                     "", "", "", "", "", ""))
+                     "", "", "", "", "", "", "", f"{d.named:.6f}", f"{d.inferred:.6f}"))
         for c in d.shown:
             r, last = c.reach, c.reach.hops[-1].claim if c.reach.hops else None
             rows.append(("holding", d.driver.id, d.driver.name, r.id, r.node.name, getattr(r.node, "ticker", None) or "",
                          f"{c.holding.weight:.6f}", f"{c.score:.4f}", f"{c.contribution:.6f}", c.stance or "", c.call,
                          " > ".join(r.path), last.report if last else "", last.date.isoformat() if last else "",
-                         last.quote if last else ""))
+                         last.quote if last else "", c.basis, "", ""))
     for h in book.unreached:
-        rows.append(("unreached", "", "", h.node_id, h.name or "", h.code or "", f"{h.weight:.6f}", "0", "0", "", "", "", "", "", ""))
+        rows.append(("unreached", "", "", h.node_id, h.name or "", h.code or "", f"{h.weight:.6f}", "0", "0", "", "", "", "", "", "", "", "", ""))
     for h in book.holdings:
         if h.status != "ok":
             rows.append((h.status, "", "", "", h.name or "", h.code or "", f"{h.weight:.6f}", "", "", "", "", "", "", "",
-                         "; ".join(h.candidates)))
+                         "; ".join(h.candidates), "", "", ""))
     return rows
 
 
@@ -79,6 +81,8 @@ def book_text(g, book) -> str:
              f"weights add up to {hf.weight_total:.2%}"]
     scope = f"claims dated on or before {book.as_of}" if book.as_of else "all claims"
     lines.append(f"Exposure = Σ weight × score (the score of `exposure DRIVER`), paths of at most {book.depth} hops, {scope}")
+    lines.append("  named: holdings that notes about the driver (or a driver it drives) name; inferred: holdings reached "
+                 "only through a sub-sector notes about other drivers filled")
     for status, title in (("unknown", "not in the graph"), ("ambiguous", "ambiguous code, not counted"),
                           ("conflict", "code and name name different nodes, not counted")):
         hs = book.of_status(status)
@@ -87,10 +91,10 @@ def book_text(g, book) -> str:
             for h in hs:
                 extra = f": {', '.join(h.candidates)}" if h.candidates else ""
                 lines.append(f"  line {h.lines[0]}: {h.label} ({h.weight:.2%}){extra}")
-    rows = [(i, d.driver.name, f"{d.exposure:.4f}", f"{d.reached_weight:.2%}", d.reached,
-             ", ".join(f"{k} {v:.4f}" for k, v in d.apart.items()))
+    rows = [(i, d.driver.name, f"{d.exposure:.4f}", f"{d.named:.4f}", f"{d.inferred:.4f}", f"{d.reached_weight:.2%}",
+             d.reached, ", ".join(f"{k} {v:.4f}" for k, v in d.apart.items()))
             for i, d in enumerate(book.drivers, 1)]
-    lines.append(render.table(("#", "driver", "exposure", "reached weight", "holdings", "apart"), rows))
+    lines.append(render.table(("#", "driver", "exposure", "named", "inferred", "reached weight", "holdings", "apart"), rows))
     for d in book.drivers:
         if not d.shown:
             continue
@@ -99,12 +103,15 @@ def book_text(g, book) -> str:
             r = c.reach
             lt = " (look-through)" if r.constituents is not None else ""
             call = "" if c.call == "exposed" else f" [{c.call}, not counted]"
+            call += " [inferred]" if c.basis == "inferred" else ""
             lines.append(f"  {r.node.name} {getattr(r.node, 'ticker', None) or ''}: {c.holding.weight:.2%} × {c.score:.3f} = "
                          f"{c.contribution:.4f}{lt}{call}")
             lines.append(f"      path: {render.path_names(g, r.path)}")
             last = r.hops[-1].claim if r.hops else None
             if last is not None:
                 lines.append(f"      {r.hops[-1].edge.type}: {last.report} ({last.date}) “{last.quote}”")
+            if c.basis == "inferred":
+                lines.append(f"      {render.inferred_note(g, r)}")
     un = book.unreached
     lines.append(f"No driver reaches {book.unreached_weight:.2%} of the book"
                  + (f": {', '.join(f'{h.name or h.code} {h.weight:.2%}' for h in un)}" if un else "")
