@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import Issue, SupplyChainError
-from .apply import (
-    IngestResult, _progress, apply_plan, distinct_report, load_reference, note_files, refuse_future, write_graph, writing,
-)
+from . import apply as steps  # read at call time: tests replace a step (apply_plan, write_graph…) there
+from .apply import IngestResult
 
 
 @dataclass
@@ -84,7 +83,7 @@ def ingest_many(
     graph = Path(graph)
     if driver is not None and not driver.strip():
         raise SupplyChainError("--driver: the driver's name is empty; give a name")
-    files = note_files(paths)
+    files = steps.note_files(paths)
     result = ManyResult(str(graph), dry_run=dry_run, files=len(files), keep_going=keep_going)
     errors: list[SupplyChainError] = []
 
@@ -93,32 +92,32 @@ def ingest_many(
         result.failures.append(_issue(e, file))
 
     parsed = []
-    for f in _progress(files, progress, "reading"):
+    for f in steps._progress(files, progress, "reading"):
         try:
             report = parse_report(f)
-            refuse_future(report.date, report.file, report.date_line or 1, allow_future)
+            steps.refuse_future(report.date, report.file, report.date_line or 1, allow_future)
             parsed.append(report)
         except SupplyChainError as e:
             failed(e, str(f))
     parsed.sort(key=lambda r: (r.date, r.file))
-    ref = load_reference(reference, graph)
+    ref = steps.load_reference(reference, graph)
     aliases = list(aliases)
-    with writing(graph, dry_run) as lock:
+    with steps.writing(graph, dry_run) as lock:
         g = Graph(load_entry(graph), str(graph))
         data = g.data
         stale = False
-        for report in _progress(parsed, progress, "planning"):
+        for report in steps._progress(parsed, progress, "planning"):
             if stale:  # the next note is planned against the new data (not rebuilt when nothing changed)
                 g, stale = Graph(data, str(graph)), False
             try:
-                distinct_report(g, report)
+                steps.distinct_report(g, report)
                 plan = plan_report(g, report, driver=driver, aliases=aliases if not result.plans else (), reference=ref)
             except SupplyChainError as e:
                 failed(e, report.file)
                 continue
             result.plans.append(plan)
             if not plan.empty:
-                data, stale = apply_plan(data, plan), True
+                data, stale = steps.apply_plan(data, plan), True
         if len(files) == 1 and errors:
             raise errors[0]  # one note alone: its error, as ever
         result.failures.sort(key=lambda i: (i.file, i.line))
@@ -126,7 +125,7 @@ def ingest_many(
             return result
         lock.require()
         del g
-        write_graph(data, graph)
+        steps.write_graph(data, graph)
         result.written = True
     return result
 

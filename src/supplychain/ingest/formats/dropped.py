@@ -30,6 +30,7 @@ A name in a scope gets the stance ``dropped`` (:data:`supplychain.schema.STANCES
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _MARKER = re.compile(r"[(（]\s*(调出|剔除|移出|移除|不再推荐)\s*[)）]")
@@ -38,21 +39,23 @@ _NEEDS_LIST = {"调出", "剔除", "移出", "移除"}
 _LIST = re.compile(r"组合|名单|推荐|标的|股票池|重点|关注|清单|核心|金股")
 _EN = re.compile(
     r"(?i)\b(remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|tak(?:e|es|en|ing)|took|exclud(?:e|es|ed|ing))\b"
-    r"[^.;]*?\b(?:from|off|out\s+of)\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?(?:picks?|list|portfolio|basket)\b"
+    r"[^.;]{0,200}?\b(?:from|off|out\s+of)\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?(?:picks?|list|portfolio|basket)\b"
     r"|\b(no\s+longer)\s+(?:a\s+|one\s+of\s+our\s+|among\s+our\s+|in\s+our\s+)?(?:top\s+|key\s+)?picks?\b"
 )
 _CLAUSE_END = "，,；;。！？!?:："
+_PUNCT = re.compile("[(（)）" + _CLAUSE_END + "]")
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause: split at ，；。！？： outside parentheses."""
     out, start, depth = [], 0, 0
-    for i, ch in enumerate(text):
+    for m in _PUNCT.finditer(text):
+        ch, i = m.group(0), m.start()
         if ch in "(（":
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in _CLAUSE_END:
+        elif depth == 0:
             out.append((start, i))
             start = i + 1
     out.append((start, len(text)))
@@ -60,20 +63,22 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _clause_of(clauses, i: int) -> tuple[int, int]:
-    return next((a, b) for a, b in clauses if a <= i <= b)
+    return clauses[bisect.bisect_right(clauses, (i, float("inf"))) - 1]
 
 
 def drop_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, drop word) of every drop scope in ``text`` (module docstring)."""
     clauses = _clauses(text)
     out: list[tuple[int, int, str]] = []
-    markers = list(_MARKER.finditer(text))
-    for m in markers:
+    in_marker: set[int] = set()
+    closes = [m.start() for m in re.finditer(r"[)）]", text)]
+    for m in _MARKER.finditer(text):
+        in_marker.update(range(m.start(), m.end()))
         a, _ = _clause_of(clauses, m.start())
-        before = max((x.end() for x in re.finditer(r"[)）]", text[a:m.start()])), default=0)
-        out.append((a + before, m.start(), m.group(1)))
+        k = bisect.bisect_left(closes, m.start()) - 1  # the group starts after the previous parenthesis
+        out.append((closes[k] + 1 if k >= 0 and closes[k] >= a else a, m.start(), m.group(1)))
     for m in _WORD.finditer(text):
-        if any(x.start() <= m.start() < x.end() for x in markers):
+        if m.start() in in_marker:
             continue
         a, b = _clause_of(clauses, m.start())
         labelled = b < len(text) and text[b] in ":：" and not text[m.end():b].strip(" *")
