@@ -167,3 +167,15 @@ def test_drivers_of_a_dropped_name_leave_out_the_driver_that_dropped_it(dropped_
     assert found["tencent-capex"].basis == "named" and found["tencent-capex"].score == pytest.approx(0.54)
     tencent = {r.node.id: r.score for r in exposure(g, "腾讯资本开支").results}
     assert found["tencent-capex"].score == tencent["ieit"]
+
+
+def test_exposure_stance_dropped_on_the_command_line(dropped_graph, capsys):
+    code, out, _ = run(capsys, "-g", dropped_graph, "exposure", "阿里云资本开支", "--stance", "dropped", "-f", "json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert [(r["name"], r["stance"], r["call"], r["score"]) for r in results] == [
+        ("浪潮信息", "dropped", "dropped", 0.0), ("光环新网", "dropped", "dropped", 0.0)]
+    assert results[0]["evidence"][-1]["quote"] == "AI芯片与服务器：海光信息（受益）；浪潮信息（调出）"
+    code, out, _ = run(capsys, "-g", dropped_graph, "exposure", "阿里云资本开支", "-f", "csv")
+    ids = {row.split(",")[1] for row in out.splitlines()[1:]}
+    assert code == 0 and "innolight" in ids and not ids & {"ieit", "sinnet"}
