@@ -621,8 +621,9 @@ def plan_report(
         if m.stance == "dropped":
             company, sectors = dropped_sectors(p, m, d, m.line or 1)
             for sector in sectors:
-                add("member_of", company, sector, claim(m.quote, m.stance), rule_of(m, "name list"), m.line)
-            continue
+                if not any(c.report == report.id for c in p.pending_claims.get(edge_key("member_of", company, sector), ())):
+                    add("member_of", company, sector, claim(m.quote, m.stance), rule_of(m, "name list"), m.line)
+            continue  # (a drop the note also wrote in a sub-sector line is one claim, not an "unchanged" fact)
         company = company_of(p, m, file, m.line or 1)
         if unrated_mention(p, m, company):
             continue
