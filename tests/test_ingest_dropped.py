@@ -179,3 +179,17 @@ def test_exposure_stance_dropped_on_the_command_line(dropped_graph, capsys):
     code, out, _ = run(capsys, "-g", dropped_graph, "exposure", "阿里云资本开支", "-f", "csv")
     ids = {row.split(",")[1] for row in out.splitlines()[1:]}
     assert code == 0 and "innolight" in ids and not ids & {"ieit", "sinnet"}
+
+
+def test_a_rating_table_row_that_says_dropped(tmp_path):
+    from supplychain.ingest.plan import plan_report
+
+    note = tmp_path / "broker_table_2025-12-12.md"
+    note.write_text("\n".join([
+        "# 通信行业点评：阿里云资本开支结构调整", "2025年12月12日", "投资建议：建议关注中际旭创。", "",
+        "| 证券代码 | 证券简称 | 上次评级 | 投资评级 |", "|---|---|---|---|",
+        "| 300308.SZ | 中际旭创 | 买入 | 买入 |", "| 000977.SZ | 浪潮信息 | 增持 | 调出 |", "",
+        "风险提示：AI需求不及预期。"]), encoding="utf-8")
+    plan = plan_report(load_graph(GRAPH), parse_report(note))
+    stances = {plan.names[c.key[1]]: c.claim.stance for c in plan.claims if c.key[0] == "member_of"}
+    assert stances == {"中际旭创": "recommended", "浪潮信息": "dropped"}

@@ -93,6 +93,18 @@ def drop_spans(text: str) -> list[tuple[int, int, str]]:
     return sorted(set(out))
 
 
+_CELL = re.compile(r"(?i)^\s*(?:" + _WORD.pattern + r"|调出组合|removed?|dropped?|taken off)\s*$")
+
+
+def drop_rating(cell: str) -> bool:
+    """Whether a rating table's cell says the name is off the list (``调出``, ``剔除``, ``Removed``).
+
+    >>> drop_rating("调出"), drop_rating("Removed"), drop_rating("买入")
+    (True, True, False)
+    """
+    return bool(_CELL.match(cell or ""))
+
+
 def covers(span_text: str, name: str, code: str | None) -> bool:
     """Whether a scope's text (folded as the caller folds it) names ``name`` or its ``code``."""
     folded = span_text.lower()
