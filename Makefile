@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-test browser
 	$(BIN)/python bench/run.py --sizes $(SIZES)
 	$(BIN)/python bench/bench_html.py --sizes 1000,5000 --repeat 3
 	$(BIN)/python bench/bench_changes.py --sizes 10000 --depths 2,4,8 --repeat 3
+	$(BIN)/python bench/bench_ingest.py --companies 10000 --repeat 3
 
 # Regenerates docs/graph.png (the README's picture) from the exposure page
 screenshot: $(VENV)/.installed-test browser

@@ -76,7 +76,7 @@ def test_the_brief_draws_the_exposure_by_stance(brief_graph, tmp_path, capsys):
     report = exposure(brief_graph, "腾讯资本开支")
     drawn = nodes_of(svg)
     sectors = {r.sector for r in report.results}
-    assert set(drawn) == {"tengxun-ziben-kaizhi", *sectors, *(r.id for r in report.results)}
+    assert set(drawn) == {"tencent-capex", *sectors, *(r.id for r in report.results)}
     for r in report.results:  # coloured by stance; an inferred name apart
         cls = drawn[r.id].get("class").split()
         want = "sc-inferred" if r.basis == "inferred" else f"sc-{r.stance}"

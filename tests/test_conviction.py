@@ -77,7 +77,7 @@ def test_cli_json_csv_table_carry_conviction(brief_graph, capsys):
     code, out, _ = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--format", "csv")
     header, *rows = out.splitlines()
     assert header.endswith(",quote,reports,first_seen,last_seen,trend,basis,stance_driver,call")
-    assert any(",envicool," in r and r.endswith(",2,2025-11-26,2025-12-05,down,named,tengxun-ziben-kaizhi,exposed") for r in rows)
+    assert any(",envicool," in r and r.endswith(",2,2025-11-26,2025-12-05,down,named,tencent-capex,exposed") for r in rows)
     code, out, _ = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--top", "3")
     table = out.splitlines()
     assert "notes" in table[2]

@@ -31,7 +31,7 @@ def test_breadth_of_evidence_ranks_first(brief_graph):
     assert by_name["浪潮信息"]["score"] == 0.954 and by_name["浪潮信息"]["drivers"] == 2
     assert by_name["浪潮信息"]["explain"] == "noisy-OR 1 − (1 − 0.54) × (1 − 0.9) = 0.954"
     # its path, stance and evidence are those of the stronger driver, Tencent's note
-    assert by_name["浪潮信息"]["best_driver"] == "tengxun-ziben-kaizhi" and by_name["浪潮信息"]["stance"] == "recommended"
+    assert by_name["浪潮信息"]["best_driver"] == "tencent-capex" and by_name["浪潮信息"]["stance"] == "recommended"
     assert by_name["浪潮信息"]["evidence"][-1]["quote"] == "AI芯片与服务器：浪潮信息（推荐）"
     # a switch maker only the Alibaba notes reach: its single-driver score
     assert by_name["中兴通讯"]["score"] == 0.9 and by_name["中兴通讯"]["drivers"] == 1
@@ -43,9 +43,9 @@ def test_breadth_of_evidence_ranks_first(brief_graph):
     assert [r["drivers"] for r in results if r["score"] == 0.9] == sorted(r["drivers"] for r in results if r["score"] == 0.9)[::-1]
     tencent = by_name["英维克"]["breakdown"][1]
     assert {k: tencent[k] for k in ("driver", "driver_name", "score", "stance", "reports", "trend")} == {
-        "driver": "tengxun-ziben-kaizhi", "driver_name": "腾讯资本开支", "score": 0.72, "stance": "beneficiary",
+        "driver": "tencent-capex", "driver_name": "腾讯资本开支", "score": 0.72, "stance": "beneficiary",
         "reports": 2, "trend": "down"}
-    assert tencent["path"] == ["tengxun-ziben-kaizhi", "liquid-cooling", "envicool"]
+    assert tencent["path"] == ["tencent-capex", "liquid-cooling", "envicool"]
     assert tencent["evidence"][-1]["quote"] == "液冷/风冷系统：英维克（受益）"
     # conviction over the notes of both drivers: the seed (Alibaba and Tencent), then the Tencent note
     assert (by_name["英维克"]["reports"], by_name["英维克"]["first_seen"], by_name["英维克"]["last_seen"],
@@ -66,7 +66,7 @@ def test_cli_across_is_an_alias_of_exposure(brief_graph, capsys):
     code, out, err = run(capsys, "--graph", brief_graph.path, "across", "阿里云资本开支", "腾讯资本开支", "-f", "json", "--top", "3")
     assert code == 0, err
     data = json.loads(out)
-    assert [d["id"] for d in data["drivers"]] == ["alibaba-capex", "tengxun-ziben-kaizhi"]
+    assert [d["id"] for d in data["drivers"]] == ["alibaba-capex", "tencent-capex"]
     assert len(data["results"]) == 3 and all(r["score"] == 0.99 for r in data["results"])
     code, alias, _ = run(capsys, "--graph", brief_graph.path, "across", "阿里云资本开支", "腾讯资本开支", "--top", "2")
     code, same, _ = run(capsys, "--graph", brief_graph.path, "exposure", "阿里云资本开支", "腾讯资本开支", "--top", "2")
@@ -88,7 +88,7 @@ def test_one_note_counts_once_however_many_drivers_it_speaks_for(brief_graph):
     # drivers of 液冷/风冷系统; one note is one piece of evidence: its single-driver score
     goaland = by["高澜股份"]
     assert round(goaland.score, 4) == 0.54 and goaland.drivers == 1
-    assert list(goaland.parts) == ["alibaba-capex"] and list(goaland.shared) == ["tengxun-ziben-kaizhi"]
+    assert list(goaland.parts) == ["alibaba-capex"] and list(goaland.shared) == ["tencent-capex"]
     # 英维克: the seed (Alibaba) and the Tencent note: two notes, two drivers, 1 - 0.1 * 0.28
     assert round(by["英维克"].score, 4) == 0.972 and by["英维克"].drivers == 2 and not by["英维克"].shared
     # 欧陆通: Tencent has only the seed, Alibaba has the seed and its own two notes: both count

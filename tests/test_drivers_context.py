@@ -61,7 +61,7 @@ def test_the_other_driver_names_its_own_picks_with_its_stance(graph_copy):
     r = exposure(g, "腾讯资本开支")
     by = {x.node.name: x for x in r.results}
     assert by["工业富联"].basis == "named" and by["工业富联"].stance == "recommended"
-    assert by["工业富联"].stance_driver == "tengxun-ziben-kaizhi"
+    assert by["工业富联"].stance_driver == "tencent-capex"
     # the seed's claim (no driver: it counts for every driver) is later, so it is current
     assert by["中际旭创"].stance == "recommended" and by["中际旭创"].stance_driver is None
     assert by["沪电股份"].basis == "named"
@@ -78,7 +78,7 @@ def test_cli_table_json_and_csv_say_named_or_inferred(graph_copy, capsys):
     assert code == 0
     assert "  49 named by notes about this driver (or the drivers it drives), 1 inferred" in out
     assert ("      inferred: put in AI芯片与服务器 by industry-research-2025-11-14, a note about 腾讯资本开支 "
-            "(tengxun-ziben-kaizhi); no note about this driver names it") in out
+            "(tencent-capex); no note about this driver names it") in out
     code, out, _ = run(capsys, "-g", graph_copy, "exposure", "阿里云资本开支", "-f", "json")
     rows = json.loads(out)["results"]
     assert rows[-1]["name"] == "工业富联" and rows[-1]["basis"] == "inferred" and rows[-1]["stance"] is None
@@ -93,7 +93,7 @@ def test_drivers_of_a_company_say_named_or_inferred(graph_copy, capsys):
     ingest([TENCENT], graph_copy, driver="腾讯资本开支")
     g = load_graph(graph_copy)
     basis = {r.id: r.basis for r in drivers(g, "工业富联") if r.node.type == "driver"}
-    assert basis["tengxun-ziben-kaizhi"] == "named"
+    assert basis["tencent-capex"] == "named"
     assert basis["alibaba-capex"] == "inferred"
     assert basis["ai-demand"] == "named"  # the new driver joined under AI需求, which speaks for it
     code, out, _ = run(capsys, "-g", graph_copy, "drivers", "工业富联")

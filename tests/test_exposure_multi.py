@@ -17,7 +17,7 @@ def test_positional_option_and_alias_forms_agree(brief_graph, capsys):
     g = ("--graph", brief_graph.path)
     outs = []
     for argv in (("exposure", "阿里云资本开支", "腾讯资本开支"), ("exposure", "--driver", "阿里云资本开支", "--driver", "腾讯资本开支"),
-                 ("exposure", "阿里云资本开支", "--driver", "tengxun-ziben-kaizhi"), ("across", "阿里云资本开支", "腾讯资本开支")):
+                 ("exposure", "阿里云资本开支", "--driver", "tencent-capex"), ("across", "阿里云资本开支", "腾讯资本开支")):
         code, out, err = run(capsys, *g, *argv, "-f", "json")
         assert code == 0, (argv, err)
         outs.append(out)
@@ -39,7 +39,7 @@ def test_across_expands_a_parent_into_the_capex_drivers(brief_graph, capsys):
     data = json.loads(out)
     # AI需求 drives Alibaba's revenue chain (which ends in 阿里云资本开支, itself driving 物业与设备购置支出)
     # and 腾讯资本开支: one column per driver that drives sub-sectors, none inside another
-    assert [d["id"] for d in data["drivers"]] == ["alibaba-capex", "tengxun-ziben-kaizhi"]
+    assert [d["id"] for d in data["drivers"]] == ["alibaba-capex", "tencent-capex"]
     assert data["parent"] == {"id": "ai-demand", "name": "AI需求"} == data["driver"]
     code, same, _ = run(capsys, "--graph", brief_graph.path, "exposure", "阿里云资本开支", "腾讯资本开支", "-f", "json")
     assert json.loads(same)["results"] == data["results"]
@@ -51,7 +51,7 @@ def test_json_only_adds_keys_to_the_exposure_contract(brief_graph, capsys):
     single, multi = json.loads(single), json.loads(multi)
     assert set(single) < set(multi) and set(single["driver"]) == set(multi["driver"])
     assert set(single["results"][0]) < set(multi["results"][0])
-    assert multi["driver"] == {"id": "alibaba-capex+tengxun-ziben-kaizhi", "name": "阿里云资本开支 + 腾讯资本开支"}
+    assert multi["driver"] == {"id": "alibaba-capex+tencent-capex", "name": "阿里云资本开支 + 腾讯资本开支"}
     ieit = next(r for r in multi["results"] if r["id"] == "ieit")
     assert ieit["score"] == 0.954 and ieit["path"] == ieit["breakdown"][1]["path"]  # the stronger (Tencent) driver's path
     # the documented shape of the multi-driver JSON is the real one
@@ -69,9 +69,9 @@ def test_csv_has_the_exposure_columns_then_the_breakdown(brief_graph, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0])[:len(head)] == head
     assert list(rows[0])[len(head):] == ["drivers", "score_alibaba-capex", "stance_alibaba-capex",
-                                         "score_tengxun-ziben-kaizhi", "stance_tengxun-ziben-kaizhi"]
+                                         "score_tencent-capex", "stance_tencent-capex"]
     zte = next(r for r in rows if r["id"] == "zte")
-    assert (zte["score"], zte["drivers"], zte["score_alibaba-capex"], zte["score_tengxun-ziben-kaizhi"]) == ("0.9000", "1", "0.9", "")
+    assert (zte["score"], zte["drivers"], zte["score_alibaba-capex"], zte["score_tencent-capex"]) == ("0.9000", "1", "0.9", "")
 
 
 def test_bad_driver_lists_are_one_line(capsys):

@@ -44,7 +44,7 @@ def test_every_stance_claim_oldest_first(brief_graph):
     ]
     assert h[1].quote == "AI芯片与服务器：浪潮信息（推荐）"
     # the Tencent note recorded its driver (issue 9): the claim is about Tencent only
-    assert h[1].drivers == ("tengxun-ziben-kaizhi",) and h[1].named_driver
+    assert h[1].drivers == ("tencent-capex",) and h[1].named_driver
 
 
 def test_history_lists_every_claim_of_the_name(brief_graph):

@@ -433,8 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=_depth, default=4, help="longest path in hops (default 4)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="only claims dated on or before DATE (YYYY-MM-DD)")
     p.add_argument("--sector", action="append", metavar="SECTOR", help="only names reached through this sector (repeatable)")
-    p.add_argument("--stance", action="append", choices=("recommended", "beneficiary", "listed", "neutral", "negative"),
-                   help="only this stance (repeatable)")
+    p.add_argument("--stance", action="append", choices=("recommended", "beneficiary", "listed", "neutral", "negative", "dropped"),
+                   help="only this stance (repeatable); dropped lists the names a note about the driver took off its list")
     p.add_argument("--type", action="append", choices=("company", "etf"), help="only this node type (repeatable)")
     p.add_argument("--top", type=_positive, metavar="N", help="the best N results")
     p.add_argument("--explain", action="store_true", help="show how each score is made and the evidence of every hop")

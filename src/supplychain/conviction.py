@@ -110,6 +110,18 @@ def counted_claims(g: Graph, node_id: str, scope: Scope) -> list:
     return out
 
 
+def _named_by_another(claims: list) -> bool:
+    """Whether a driver whose notes spoke of the name still names it (its latest claim,
+    with the claims naming no driver, is not ``dropped``), as :func:`supplychain.query.context_claim` reads it."""
+    groups = {getattr(c, "driver", None) for c in claims} - {None}
+    for d in groups:
+        mine = [c for c in claims if getattr(c, "driver", None) in (None, d)]
+        latest = max(c.date for c in mine)
+        if all(c.stance != "dropped" for c in mine if c.date == latest):
+            return True
+    return False
+
+
 def trend(claims: list) -> str | None:
     """``up``, ``down``, ``flat``, ``new``, ``dropped`` or ``None`` (module docstring).
 
@@ -122,6 +134,8 @@ def trend(claims: list) -> str | None:
     >>> trend([C(date=d("2025-11-26"), stance="recommended"), C(date=d("2025-12-05"), stance="beneficiary")])
     'down'
     """
+    if any(c.stance == "dropped" for c in claims) and _named_by_another(claims):
+        claims = [c for c in claims if c.stance != "dropped"]  # one driver's drop, another still names it
     by_date: dict[dt.date, int] = {}
     for c in claims:
         s = _STRENGTH.get(c.stance, 0)

@@ -197,6 +197,26 @@ def claim_counts(claim: Claim, context: frozenset[str]) -> bool:
     return claim.driver is None or claim.driver in context
 
 
+def context_claim(claims: list[Claim], drivers: frozenset[str], as_of=None) -> Claim | None:
+    """The current claim of an edge for a query from ``drivers`` (a driver and those it drives).
+
+    Each driver's notes (with the claims naming no driver, which speak for every driver)
+    give that driver's current claim; the latest of those wins, except that one driver's
+    ``dropped`` does not hide a name another driver of the context still names: a name is
+    dropped for the context only when every driver that spoke of it dropped it. With no
+    drop this is the latest counting claim, as :func:`~supplychain.schema.current_claim`.
+    """
+    counted = [c for c in claims if claim_counts(c, drivers)]
+    if not any(c.stance == "dropped" for c in counted):
+        return current_claim(counted, as_of)
+    untagged = [c for c in counted if c.driver is None]
+    groups = sorted({c.driver for c in counted if c.driver is not None})
+    currents = [current_claim([c for c in counted if c.driver in (None, d)], as_of) for d in groups] or [current_claim(untagged, as_of)]
+    currents = [c for c in currents if c is not None]
+    kept = [c for c in currents if c.stance != "dropped"] or currents
+    return current_claim([c for c in counted if any(c is k for k in kept)], as_of)
+
+
 @dataclass
 class Context:
     """A query's driver context on the edges whose claims name drivers.
@@ -224,7 +244,7 @@ def _context(g: Graph, drivers: frozenset[str], as_of) -> Context | None:
         rule = EDGE_RULES[e.type]
         if not rule.stance or rule.flow == "none":
             continue
-        mine = current_claim([c for c in e.claims if claim_counts(c, drivers)], as_of)
+        mine = context_claim(e.claims, drivers, as_of)
         edges[j] = mine
         if mine is None:
             weights[j] = rule.weight * INFERRED_WEIGHT
@@ -301,7 +321,9 @@ def exposure(
 
     Results are ordered by score, then stance (recommended first), then sector, then id.
     Names whose current stance is ``negative`` are left out of the ranking and returned
-    apart in ``negative`` (same order; ``top`` does not cut them).
+    apart in ``negative`` (same order; ``top`` does not cut them). Names whose current
+    stance is ``dropped`` (a note about the driver removed them from its list) are left
+    out unless ``stances`` asks for them.
     """
     if depth < 1:
         raise SupplyChainError(f"depth must be at least 1 (got {depth})")
@@ -334,6 +356,8 @@ def exposure(
             stance, basis, stance_driver = _in_context(g, context, steps, stance)
         if wanted_stances and stance not in wanted_stances:
             continue
+        if stance == "dropped" and not wanted_stances:
+            continue  # a note about the driver took it off its list: not exposed (listed with --stance dropped)
         if wanted_sectors and not wanted_sectors & set(path):
             continue
         score = round(score, 6)
@@ -412,7 +436,8 @@ def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | N
         basis = "named"
         if context is not None:
             stance, basis, _ = _in_context(g, context, steps, stance)
-        out[node_id] = (round(score, 6), stance, basis)
+        if stance != "dropped":  # as exposure leaves it out
+            out[node_id] = (round(score, 6), stance, basis)
     for etf_id, (score, _, _) in look_through(g, best, origin.id, as_of).items():
         if score > 0:
             out[etf_id] = (score, None, "named")
@@ -517,7 +542,8 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
             reach = Reach(g.nodes[node_id], round(score, 6), path, hops, stance, sector)
             if tagged:
                 reach = _driver_in_context(g, reach, as_of)
-            out.append(reach)
+            if reach.stance != "dropped":  # a note about this driver took the name off its list
+                out.append(reach)
 
     risks: dict[str, Reach] = {}
     for reached_id, (score, _) in best.items():
@@ -542,22 +568,24 @@ def _driver_in_context(g: Graph, reach: Reach, as_of) -> Reach:
     context = driver_context(g, reach.id)
     hops = []
     stance, stance_driver, basis = reach.stance, None, "named"
+    score = 1.0
     for h in reach.hops:
         rule = EDGE_RULES[h.edge.type]
         if rule.stance and any(c.driver is not None for c in h.edge.claims):
-            mine = current_claim([c for c in h.edge.claims if claim_counts(c, context)], as_of)
+            mine = context_claim(h.edge.claims, context, as_of)
             if mine is None:
                 basis = "inferred"
-                h = Hop(h.edge, h.start, h.end, h.weight, h.claim, inferred=True)
+                h = Hop(h.edge, h.start, h.end, rule.weight * INFERRED_WEIGHT, h.claim, inferred=True)
             else:
-                h = Hop(h.edge, h.start, h.end, h.weight, mine)
+                h = Hop(h.edge, h.start, h.end, rule.weight * STANCE_WEIGHT[mine.stance] if mine.stance else rule.weight, mine)
+        score *= h.weight  # the path's score with this driver's weights (the walk used every note's)
         hops.append(h)
     last = hops[-1] if hops else None
     if basis == "inferred":
         stance = None
     elif last is not None and EDGE_RULES[last.edge.type].stance and last.claim is not None:
         stance, stance_driver = last.claim.stance, last.claim.driver
-    return Reach(reach.node, reach.score, reach.path, tuple(hops), stance, reach.sector, basis, stance_driver)
+    return Reach(reach.node, round(score, 6), reach.path, tuple(hops), stance, reach.sector, basis, stance_driver)
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 NODE_TYPES: tuple[str, ...] = ("driver", "sector", "company", "etf", "risk", "report")
 """Node types in their canonical order (the order of ``data/graph.yaml``)."""
 
-STANCES: tuple[str, ...] = ("recommended", "beneficiary", "listed", "neutral", "negative")
+STANCES: tuple[str, ...] = ("recommended", "beneficiary", "listed", "neutral", "negative", "dropped")
 """Stances from strongest to weakest: 推荐, 受益, named with no marker, a neutral rating
-(中性/Hold), a negative call (减持/卖出/Underweight/Sell). New stances are appended, never
+(中性/Hold), a negative call (减持/卖出/Underweight/Sell), and a name a note removed from
+its list (调出/剔除/不再推荐/"removed from our picks"). New stances are appended, never
 inserted: the cache stores a stance as its index in this tuple."""
 
-STANCE_LABELS = {"recommended": "推荐", "beneficiary": "受益", "listed": "提及", "neutral": "中性", "negative": "减持"}
+STANCE_LABELS = {"recommended": "推荐", "beneficiary": "受益", "listed": "提及", "neutral": "中性", "negative": "减持",
+                 "dropped": "调出"}
 
-STANCE_WEIGHT: dict[str, float] = {"recommended": 1.0, "beneficiary": 0.8, "listed": 0.6, "neutral": 0.5, "negative": 0.5}
+STANCE_WEIGHT: dict[str, float] = {"recommended": 1.0, "beneficiary": 0.8, "listed": 0.6, "neutral": 0.5, "negative": 0.5,
+                                   "dropped": 0.0}
 """Factor a stance applies to the hop it is on (see the README, "The exposure score")."""
 
 INFERRED_WEIGHT = 0.5
@@ -40,7 +43,7 @@ stance weight, since no note about the queried driver gave that name a stance.""
 
 STANCE_CALL: dict[str | None, str] = {
     "recommended": "exposed", "beneficiary": "exposed", "listed": "exposed", None: "exposed",
-    "neutral": "neutral", "negative": "negative",
+    "neutral": "neutral", "negative": "negative", "dropped": "dropped",
 }
 """What a result's stance says about it in ``exposure``: a ``negative`` call (a short) is
 never ranked among the exposed names; it is listed apart (README, "The exposure score")."""
@@ -133,7 +136,7 @@ class Evidence(_Model):
 class Claim(Evidence):
     """One report's statement supporting an edge, with the author's stance if any."""
 
-    stance: Literal["recommended", "beneficiary", "listed", "neutral", "negative"] | None = None
+    stance: Literal["recommended", "beneficiary", "listed", "neutral", "negative", "dropped"] | None = None
     weight: float | None = Field(default=None, gt=0, le=1, description="an ETF's weight in a holding (holds edges), 0 < w <= 1")
     driver: Slug | None = None
     """The driver the claim's note is about (set by ``ingest``). A claim without one (the

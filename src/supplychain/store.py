@@ -546,6 +546,7 @@ def check_references(
             by_id[n.id] = n
             first_index[n.id] = i
     reports = {n.id for _, n in nodes if n.type == "report"} | set(invalid_ids)
+    drivers = {n.id for _, n in nodes if n.type == "driver"} | set(invalid_ids)
 
     # every name, alias and ticker must lead to one node
     owner: dict[str, tuple[str, tuple]] = {}
@@ -598,8 +599,10 @@ def check_references(
             seen_edges[key] = i
         stance = rule.stance
         for c in e.claims:
-            if c.report not in reports or (c.stance is None) is stance or (c.weight is not None and e.type != "holds"):
-                _check_claims(i, e, rule, reports, issues)  # something to report: say what, claim by claim
+            driver = c.__dict__.get("driver")
+            if (c.report not in reports or (c.stance is None) is stance or (c.weight is not None and e.type != "holds")
+                    or (driver is not None and driver not in drivers)):
+                _check_claims(i, e, rule, reports, issues, drivers)  # something to report: say what, claim by claim
                 break
     return issues
 
@@ -626,10 +629,13 @@ def _check_ends(i: int, e, rule, by_id: dict, invalid_ids, ids: list, issues: li
     return ok
 
 
-def _check_claims(i: int, e, rule, reports: set, issues: list) -> None:
+def _check_claims(i: int, e, rule, reports: set, issues: list, drivers: set = frozenset()) -> None:
     for k, c in enumerate(e.claims):
         if c.report not in reports:
             issues.append((("edges", i, "claims", k, "report"), _unknown(c.report, reports, "report")))
+        driver = c.__dict__.get("driver")
+        if driver is not None and driver not in drivers:  # the driver of the claim's note (issue 9)
+            issues.append((("edges", i, "claims", k, "driver"), _unknown(driver, drivers, "driver")))
         if rule.stance and c.stance is None:
             issues.append((("edges", i, "claims", k), f"a {e.type} claim needs a stance: recommended, beneficiary or listed"))
         if not rule.stance and c.stance is not None:

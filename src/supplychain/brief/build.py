@@ -139,7 +139,8 @@ def _changes(g: Graph, driver, since: dt.date | None, fn: _Footnotes) -> Section
 
     title = f"What changed since {since}" if since else "What changed"
     found = changes(g, since, drivers=[driver.id]) if since else []
-    labels = {"new": "New", "upgrade": "Upgraded", "downgrade": "Downgraded", "new_sector": "New sub-sectors"}
+    labels = {"new": "New", "upgrade": "Upgraded", "downgrade": "Downgraded", "dropped": "Dropped",
+              "new_sector": "New sub-sectors"}
     groups = {k: Group(labels[k]) for k in KINDS}
     for dc in found:
         for c in dc.changes:

@@ -2,7 +2,8 @@
 
 For every driver the exposure as it stood the day before ``since`` (only claims dated
 earlier) is compared with the exposure now: names reached now and not then are *newly
-exposed*, names whose stance rose or fell are *upgrades* and *downgrades*, sectors
+exposed*, names whose stance rose or fell are *upgrades* and *downgrades*, names a note
+took off its list are *dropped* (stance ``dropped``, :mod:`.formats.dropped`), sectors
 reached now and not then are *new sub-sectors*. Each change names the report whose claim
 caused it. The graph is not changed.
 
@@ -29,7 +30,7 @@ from ..gcpause import gc_paused
 from ..query import _ContextAdjacency, _context, _hops, driver_context
 from ..schema import EDGE_RULES, EXPOSED_TYPES, STANCES, Claim, Edge, current_claim
 
-KINDS = ("new", "upgrade", "downgrade", "new_sector")
+KINDS = ("new", "upgrade", "downgrade", "dropped", "new_sector")
 """Change kinds, in the order they are listed."""
 
 
@@ -82,6 +83,10 @@ class DriverChanges:
     @property
     def downgrades(self) -> list[Change]:
         return self.of("downgrade")
+
+    @property
+    def dropped(self) -> list[Change]:
+        return self.of("dropped")
 
     @property
     def new_sectors(self) -> list[Change]:
@@ -260,10 +265,11 @@ def changes(
                 node = g.nodes[node_id]
                 hops = _hops(g, steps, None, ctx_now)
                 if old is None:
-                    dc.changes.append(Change("new", node_id, node.name, node.type, None, stance, sector,
-                                             _cause(hops, since, before), path))
+                    if stance != "dropped":  # dropped before it was ever exposed: no change
+                        dc.changes.append(Change("new", node_id, node.name, node.type, None, stance, sector,
+                                                 _cause(hops, since, before), path))
                     continue
-                change = "upgrade" if rank[stance] < rank[old_stance] else "downgrade"
+                change = "dropped" if stance == "dropped" else "upgrade" if rank[stance] < rank[old_stance] else "downgrade"
                 hop = next((h for h in reversed(hops) if h.stance), hops[-1])
                 dc.changes.append(Change(change, node_id, node.name, node.type, old_stance, stance, sector, hop.claim, path))
             if dc.changes:
@@ -300,6 +306,7 @@ def changes_json(g: Graph, since: dt.date | None, result: list[DriverChanges]) -
                 "newly_exposed": [c.json(g) for c in dc.newly_exposed],
                 "upgrades": [c.json(g) for c in dc.upgrades],
                 "downgrades": [c.json(g) for c in dc.downgrades],
+                "dropped": [c.json(g) for c in dc.dropped],
                 "new_sectors": [c.json(g) for c in dc.new_sectors],
             }
             for dc in result
@@ -307,7 +314,8 @@ def changes_json(g: Graph, since: dt.date | None, result: list[DriverChanges]) -
     }
 
 
-CHANGE_LABELS = {"new": "newly exposed", "upgrade": "upgrade", "downgrade": "downgrade", "new_sector": "new sub-sector"}
+CHANGE_LABELS = {"new": "newly exposed", "upgrade": "upgrade", "downgrade": "downgrade", "dropped": "dropped",
+                 "new_sector": "new sub-sector"}
 
 
 def changes_rows(g: Graph, result: list[DriverChanges]) -> list[tuple]:

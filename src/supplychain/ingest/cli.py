@@ -27,6 +27,9 @@ def register(sub, add) -> None:
                         "default: reference/tickers.csv and reference/a_shares.csv beside the graph, else data/reference/)")
     p.add_argument("--allow-future", action="store_true",
                    help="accept notes dated after today (refused by default: a mistyped year would become the current stance)")
+    p.add_argument("--keep-going", action="store_true",
+                   help="with several notes: write the ones that plan even if others fail (the failures are listed; "
+                        "exit 1 still). Default: nothing is written if any note fails")
 
     p = add("apply", cmd_apply, "add hand-written claims from a patch YAML file (see docs/ingest.md): plan, validate, write",
             formats=False)
@@ -52,14 +55,17 @@ def register(sub, add) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .apply import ingest
+    from .many import ingest_many
 
-    result = ingest(
+    result = ingest_many(
         args.paths, args.graph, driver=args.driver, aliases=args.alias, dry_run=args.dry_run,
         reference=args.reference, progress=sys.stderr.isatty(), allow_future=args.allow_future,
+        keep_going=args.keep_going,
     )
     print(result.describe())
-    return 0
+    for issue in result.failures:
+        print(f"Error: {issue}", file=sys.stderr)
+    return 1 if result.failures else 0
 
 
 def cmd_retract(args: argparse.Namespace) -> int:

@@ -18,17 +18,19 @@ def rule_of(m, default: str) -> str:
 
 
 def gazetteer_mentions(p: Planner, report: ParsedReport) -> list:
-    """The companies the general fallback finds in the note's sentences (:mod:`.formats.gazetteer`)."""
+    """The companies the general fallback finds in the note's sentences (:mod:`.formats.gazetteer`);
+    in a note of another format, the names its drop sentences take off the list (:mod:`.formats.dropped`)."""
     from .formats import mention_key
     from .formats.gazetteer import Gazetteer
 
     gaz = Gazetteer.of(p.g, p.reference)
     named = {k for m in report.mentions for k in mention_key(m.name, m.code)}
+    only_drops = report.format != "general"  # its parser read its names: the gazetteer only looks for drops
     out = []
     for line, sentence in report.sentences:
         for m in gaz.mentions(sentence, line):
             keys = mention_key(m.name, m.code)
-            if keys & named:
+            if (only_drops and m.stance != "dropped") or keys & named:
                 continue
             named |= keys
             out.append(m)
@@ -78,3 +80,66 @@ def unrated_mention(p: Planner, m, company: str) -> bool:
         return False
     p.plan.notes.append(f"{p.plan.names.get(company, company)} is named without a rating (line {m.line}): no stance claim")
     return True
+
+
+# --------------------------------------------------------------------------- dropped names
+
+
+def drops_of(report: ParsedReport, mentions: list) -> dict[str, object]:
+    """Every name the note drops (:mod:`.formats.dropped`), by its keys (name and code)."""
+    from .formats import mention_key
+
+    out: dict[str, object] = {}
+    for m in [*(x for s in report.sectors for x in s.mentions), *mentions]:
+        if m.stance == "dropped":
+            for k in mention_key(m.name, m.code):
+                out.setdefault(k, m)
+    return out
+
+
+def dropped_wins(p: Planner, m, drops: dict, line: int | None):
+    """``m`` as the note means it: a name the note drops anywhere is dropped everywhere in
+    it (a note that lists a name and also takes it off its list has taken it off; the
+    plan says so)."""
+    import dataclasses
+
+    from .formats import mention_key
+
+    if m.stance == "dropped" or not drops:
+        return m
+    drop = next((drops[k] for k in mention_key(m.name, m.code) if k in drops), None)
+    if drop is None:
+        return m
+    p.plan.notes.append(f"{m.name}: dropped (“{drop.rating}”, line {drop.line or line}) wins over "
+                        f"{m.stance} (line {m.line or line}) in the same note")
+    return dataclasses.replace(m, stance="dropped", rating=drop.rating, rule=drop.rule)
+
+
+def dropped_sectors(p: Planner, m, driver: str, line: int) -> tuple[str | None, list[str]]:
+    """(company, sub-sectors) a dropped name's claims go on: the sub-sector the note gives,
+    else the company's sub-sectors that the note's driver (or a driver it drives) reaches.
+    A drop adds no node and no ``drives`` edge: a name that was never on the driver's list
+    has nothing to be dropped from (the plan notes it)."""
+    from ..query import driver_context
+
+    def skip(why: str):
+        p.plan.notes.append(f"{m.name} is dropped (line {line}) but {why}: nothing recorded")
+        return None, []
+
+    company = next((x for x in (p.owner_of(m.name), p.owner_of(m.code) if m.code else None) if x), None)
+    if company is None or p.node(company).type != "company":
+        return skip("the graph has no such company")
+    known = [e.target for e in p.g.out_edges(company) if e.type == "member_of"] if company in p.g.nodes else []
+    known += [k[2] for k in p.pending_claims if k[0] == "member_of" and k[1] == company and k[2] not in known]
+    if m.sector:
+        sector = p.owner_of(m.sector)
+        known = [sector] if sector in known else []
+    scope = driver_context(p.g, driver) if driver in p.g.nodes else frozenset({driver})
+    drives = {k[2] for k in p.pending_claims if k[0] == "drives" and k[1] in scope}
+    for d in scope:
+        if d in p.g.nodes:
+            drives |= {e.target for e in p.g.out_edges(d) if e.type == "drives"}
+    sectors = [s for s in known if s in drives]
+    if not sectors:
+        return skip(f"no sub-sector of {p.plan.names.get(driver, driver)} lists it")
+    return company, sectors

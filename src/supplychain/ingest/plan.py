@@ -85,12 +85,14 @@ class NewClaim:
 
     @property
     def stance_change(self) -> str | None:
-        """``"upgrade"``/``"downgrade"`` when this claim changes the edge's current stance."""
+        """``"upgrade"``/``"downgrade"``/``"dropped"`` when this claim changes the edge's current stance."""
         p = self.previous
         if p is None or p.stance is None or self.claim.stance is None or self.claim.stance == p.stance:
             return None
         if self.claim.date < p.date:
             return None
+        if self.claim.stance == "dropped":
+            return "dropped"
         return "upgrade" if STANCES.index(self.claim.stance) < STANCES.index(p.stance) else "downgrade"
 
 
@@ -291,11 +293,23 @@ class Planner(NodeKinds):
         if any(c.report == claim.report for c in existing + pending):
             self.plan.unchanged += 1
             return None
-        previous = current_claim(existing + pending) if EDGE_RULES[type_].stance else None
+        previous = current_claim(self._in_context(existing + pending, claim.driver)) if EDGE_RULES[type_].stance else None
         nc = NewClaim(key, claim, new_edge=edge is None and not pending, previous=previous)
         pending.append(claim)
         self.plan.claims.append(nc)
         return nc
+
+    def _in_context(self, claims: list[Claim], driver: str | None) -> list[Claim]:
+        """The claims that speak for ``driver`` (its notes, the notes of drivers it drives,
+        claims naming none): a stance changes for a driver only against its own history."""
+        if driver is None:
+            return claims
+        scope = self.__dict__.setdefault("_scopes", {})
+        if driver not in scope:
+            from ..query import driver_context
+
+            scope[driver] = driver_context(self.g, driver) if driver in self.g.nodes else frozenset({driver})
+        return [c for c in claims if c.driver is None or c.driver in scope[driver]]
 
     def add_metric(self, driver: str, metric: Metric) -> bool:
         key = (metric.source.report, metric.value, metric.unit, metric.yoy)
@@ -346,6 +360,18 @@ def _first(text: str, table) -> tuple | None:
             if i >= 0 and (best is None or (i, -len(word)) < best[0]):
                 best = ((i, -len(word)), row)
     return best[1] if best else None
+
+
+def english_driver_name(name: str) -> str | None:
+    """The English name of a driver named by a subject and a concept, as an inferred driver
+    gets it (so ``--driver 腾讯资本开支`` makes ``tencent-capex``, not a pinyin id), else None.
+
+    >>> english_driver_name("腾讯资本开支"), english_driver_name("北美云厂商资本开支"), english_driver_name("光模块景气度")
+    ('Tencent capex', 'North American cloud capex', None)
+    """
+    text = normalize(name)
+    subject, concept = _first(text, SUBJECTS), _first(text, CONCEPTS)
+    return f"{subject[1]} {concept[1]}" if subject and concept else None
 
 
 def _lead(report: ParsedReport) -> str:
@@ -545,7 +571,11 @@ def plan_report(
         except NodeNotFound:
             misses = p.near_misses(driver, ("driver",))
             note = f"did you mean {', '.join(misses)}?" if misses else ""
-            plan.driver = p.add_node(DriverNode(type="driver", id=p.new_id("driver", driver), name=driver), note)
+            name_en = english_driver_name(driver)
+            if name_en and p.owner_of(name_en):
+                name_en = None
+            node = DriverNode(type="driver", id=p.new_id("driver", driver, name_en), name=driver, name_en=name_en)
+            plan.driver = p.add_node(node, note)
     else:
         found = driver_from_title(g, report)
         if isinstance(found, str):
@@ -563,7 +593,7 @@ def plan_report(
     def claim(quote: str, stance: str | None = None) -> Claim:
         return Claim(report=report.id, date=report.date, quote=quote, stance=stance, driver=d)
 
-    from .mentions import company_of, gazetteer_mentions, rule_of, sectors_of, unrated_mention
+    from .mentions import company_of, dropped_sectors, dropped_wins, drops_of, gazetteer_mentions, rule_of, sectors_of, unrated_mention
 
     family = report.format == "family"
 
@@ -573,16 +603,27 @@ def plan_report(
             nc.rule = f"{rule}, line {line}" if line else rule
 
     plan.notes += report.notes
+    mentions = list(report.mentions)
+    if report.sentences:
+        mentions += gazetteer_mentions(p, report)
+    drops = drops_of(report, mentions)
     for s in report.sectors:
         sector = p.sector(s.name, file, s.line)
         add("drives", d, sector, claim(s.quote), "sub-sector line", s.line)
         for m in s.mentions:
+            m = dropped_wins(p, m, drops, s.line)
+            if m.stance == "dropped" and dropped_sectors(p, m, d, m.line or s.line)[0] is None:
+                continue
             company = company_of(p, m, file, m.line or s.line)
             add("member_of", company, sector, claim(m.quote or s.quote, m.stance), rule_of(m, "sub-sector line"), m.line or s.line)
-    mentions = list(report.mentions)
-    if report.sentences:
-        mentions += gazetteer_mentions(p, report)
     for m in mentions:
+        m = dropped_wins(p, m, drops, m.line)
+        if m.stance == "dropped":
+            company, sectors = dropped_sectors(p, m, d, m.line or 1)
+            for sector in sectors:
+                if not any(c.report == report.id for c in p.pending_claims.get(edge_key("member_of", company, sector), ())):
+                    add("member_of", company, sector, claim(m.quote, m.stance), rule_of(m, "name list"), m.line)
+            continue  # (a drop the note also wrote in a sub-sector line is one claim, not an "unchanged" fact)
         company = company_of(p, m, file, m.line or 1)
         if unrated_mention(p, m, company):
             continue

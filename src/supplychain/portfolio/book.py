@@ -35,7 +35,7 @@ def stance_call(stance: str | None) -> str:
     negative call (``schema.STANCE_CALL``: 减持, Sell...), which :func:`exposure` lists apart
     too; else ``exposed`` (a neutral rating is still exposure, as in :func:`exposure`)."""
     call = schema.STANCE_CALL.get(stance, "exposed") if stance else "exposed"
-    return "negative" if call == "negative" else "exposed"
+    return call if call in ("negative", "dropped") else "exposed"  # dropped: a note took it off its list
 
 
 @dataclass

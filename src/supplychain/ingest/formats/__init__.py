@@ -26,6 +26,7 @@ from ...errors import FileFormatError
 from ..parse import SECTOR_LIST_HEADING, Mention, ParsedReport, parse_text, split_lines
 from ...names import normalize
 from . import broker, english, fallback
+from .dropped import mark_dropped
 from .script import is_traditional, restore, to_simplified
 from .tables import rating_rows
 
@@ -64,6 +65,7 @@ def parse_note(text: str, file: str, filename: str | None = None) -> ParsedRepor
     if fmt != "family" or traditional:
         report.notes.append(f"format {fmt} ({why}){', read through OpenCC t2s' if traditional else ''}")
     _apply_tables(report, rating_rows(lines))
+    mark_dropped(report, lines)
     if traditional:
         _restore(report, original, lines)
     if fmt == "general" and not (report.sentences or report.mentions or report.risks or report.etfs):

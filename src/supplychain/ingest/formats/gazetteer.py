@@ -6,7 +6,8 @@ name only the reference knows (not yet in the graph) counts only in a clause tha
 holds a rating word or a listing code: prose is full of short words that happen to be
 some listed company's name. The stance is that of the rating word in the name's clause
 (the text between ``，；,;``); else, when the sentence names one company and holds one
-rating word, that rating; else ``listed``.
+rating word, that rating; else ``listed``. A name inside a drop scope (将浪潮信息调出推荐组合,
+:mod:`.dropped`) is ``dropped``, whatever rating word the clause also holds.
 
 >>> g = Gazetteer([("浪潮信息", "浪潮信息", None, True), ("中科曙光", "中科曙光", "603019.SH", False)])
 >>> [(m.name, m.stance) for m in g.mentions("本周服务器走强，浪潮信息维持买入评级；中科曙光亦受益。", 3)]
@@ -22,6 +23,8 @@ import unicodedata
 from typing import Iterable
 
 from ..parse import Mention
+from .dropped import RULE as RULE_DROPPED
+from .dropped import drop_spans
 from .ratings import find_ratings
 from .script import to_simplified
 
@@ -93,8 +96,10 @@ class Gazetteer:
             chosen.append(h)
         out, seen = [], set()
         names = {h[2] for h in chosen}
+        drops = drop_spans(text)
         for start, end, name, code, in_graph in sorted(chosen):
-            ratings = find_ratings(_clause(text, start, end))
+            drop = next((w for a, b, w in drops if a <= start and end <= b), None)
+            ratings = [(0, 0, drop, "dropped")] if drop else find_ratings(_clause(text, start, end))
             if not ratings and len(names) == 1 and len(find_ratings(text)) == 1:
                 ratings = find_ratings(text)  # one name, one rating: the sentence's rating is the name's
             if not in_graph and not ratings and not _CODE_NEAR.match(text[end:]):
@@ -103,7 +108,8 @@ class Gazetteer:
                 continue
             seen.add(name)
             stance, rating = (ratings[0][3], ratings[0][2]) if ratings else ("listed", None)
-            out.append(Mention(name, code, stance, sentence.strip(), line, RULE_GRAPH if in_graph else RULE_REFERENCE, rating))
+            rule = RULE_GRAPH if in_graph else RULE_REFERENCE
+            out.append(Mention(name, code, stance, sentence.strip(), line, f"{rule}, {RULE_DROPPED} “{drop}”" if drop else rule, rating))
         return out
 
 

@@ -20,6 +20,7 @@ import re
 
 from ..parse import Mention, nfkc
 from .common import clean_code
+from .dropped import drop_rating
 from .ratings import rating_stance
 
 RULE = "rating table"
@@ -91,5 +92,5 @@ def _row(cells: list[str], roles: dict[str, int], quote: str, line: int) -> Ment
     name, code, rating = cell("name"), clean_code(cell("code")) if cell("code") else None, cell("rating")
     if not name and not code:
         return None
-    stance = rating_stance(rating) or "listed"
+    stance = "dropped" if drop_rating(rating) else rating_stance(rating) or "listed"
     return Mention(name or code, code, stance, quote, line, RULE, rating or None, cell("sector") or None)
