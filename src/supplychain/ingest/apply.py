@@ -49,7 +49,15 @@ def apply_plan(data: GraphData, plan: Plan) -> GraphData:
         own_node(a.node).aliases.append(a.alias)
     for m in plan.metrics:
         source = m.metric.source.model_copy(update={"date": _fresh(m.metric.source.date)})
-        own_node(m.driver).metrics.append(m.metric.model_copy(update={"source": source}))
+        metric = m.metric.model_copy(update={"source": source})
+        node = own_node(m.driver)
+        if m.same_as is not None:  # one more source of a figure the node holds (.figures)
+            from .figures import merged, same_figure
+
+            k = next(k for k, x in enumerate(node.metrics) if same_figure(x, metric) and x.sources == m.same_as.sources)
+            node.metrics[k] = merged(node.metrics[k], metric)
+            continue
+        node.metrics.append(metric)
 
     edge_at = {e.key: i for i, e in enumerate(edges)}
     copied_edges: set[int] = set()

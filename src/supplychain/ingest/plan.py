@@ -96,8 +96,16 @@ class NewClaim:
 
 @dataclass
 class NewMetric:
+    """A figure to record on ``driver`` (a driver, or the report node for a figure about
+    no driver of the graph: :mod:`.figures`)."""
+
     driver: str
     metric: Metric
+    same_as: Metric | None = None
+    """A metric of that node giving the same figure: the note becomes one of its sources."""
+    revises: Metric | None = None
+    """A metric of that node with the same name and period and another value (a revision)."""
+    why: str = ""
 
 
 @dataclass
@@ -177,7 +185,15 @@ class Plan:
                     f"the current stance stays {c.previous.stance} ({c.previous.date}, {c.previous.report})"
                 )
         for m in self.metrics:
-            lines.append(f"  new metric    {self._name(m.driver)}: {describe_metric(m.metric)}")
+            if m.same_as is not None:
+                lines.append(f"  same figure   {self._name(m.driver)}: {describe_metric(m.same_as)} — already from "
+                             f"{', '.join(s.report for s in m.same_as.sources)}; this note is one more source")
+                continue
+            extra = f" — {m.why}" if m.why and m.why not in ("note's driver", "named") else ""
+            if m.revises is not None:
+                r = m.revises
+                extra += f" — revises {describe_metric(r)} ({r.source.report}, {r.source.date})"
+            lines.append(f"  new metric    {self._name(m.driver)}: {describe_metric(m.metric)}{extra}")
         for note in self.notes:
             lines.append(f"  note          {note}")
         if self.unchanged:
@@ -195,7 +211,7 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
 
 def describe_metric(m: Metric) -> str:
     """``资本开支 315.01 亿元 (+80.1% YoY, FY2026Q2)``."""
-    parts = [m.name] + ([metric_value(m)] if m.value is not None else [])
+    parts = [m.name] + ([metric_value(m)] if m.value is not None or m.low is not None else [])
     extra = [x for x in (f"{m.yoy:+g}% YoY" if m.yoy is not None else "", m.period or "") if x]
     return " ".join(parts) + (f" ({', '.join(extra)})" if extra else "")
 
@@ -220,9 +236,10 @@ class Planner(NodeKinds):
         self.new_nodes: dict[str, object] = {}
         self.ids = set(graph.nodes)
         self.metric_keys = {
-            (m.source.report, m.value, m.unit, m.yoy)
+            (s.report, m.value, m.low, m.high, m.unit, m.yoy)
             for n in graph.nodes.values()
             for m in getattr(n, "metrics", ())
+            for s in m.sources
         }
 
     # ---------------------------------------------------------------- lookup
@@ -297,13 +314,28 @@ class Planner(NodeKinds):
         self.plan.claims.append(nc)
         return nc
 
-    def add_metric(self, driver: str, metric: Metric) -> bool:
-        key = (metric.source.report, metric.value, metric.unit, metric.yoy)
+    def add_metric(self, driver: str, metric: Metric, why: str = "") -> bool:
+        """Plan ``metric`` on node ``driver``: nothing when this report already gave it, one
+        more source of the same figure (:func:`.figures.same_figure`), else a new metric
+        (a revision when the node has the name and period with another value)."""
+        from .figures import has_source, same_figure
+
+        key = (metric.source.report, metric.value, metric.low, metric.high, metric.unit, metric.yoy)
         if key in self.metric_keys:
             self.plan.unchanged += 1
             return False
         self.metric_keys.add(key)
-        self.plan.metrics.append(NewMetric(driver, metric))
+        node = self.new_nodes.get(driver) or self.g.nodes.get(driver)
+        held = list(getattr(node, "metrics", ())) + [m.metric for m in self.plan.metrics if m.driver == driver and m.same_as is None]
+        same = next((m for m in held if same_figure(m, metric)), None)
+        if same is not None:
+            if has_source(same, metric.source.report):
+                self.plan.unchanged += 1
+                return False
+            self.plan.metrics.append(NewMetric(driver, metric, same_as=same, why=why))
+            return True
+        revises = next((m for m in held if m.name == metric.name and m.period == metric.period and m.period), None)
+        self.plan.metrics.append(NewMetric(driver, metric, revises=revises, why=why))
         return True
 
 
@@ -606,16 +638,20 @@ def plan_report(
             f"nothing could be read from this note (format {report.format}): no company the graph or the reference "
             "knows, no rating table, risk section, ETF with a code or key fact",
         )
+    from .figures import place
+
+    drivers = [n for n in g.nodes.values() if n.type == "driver"] + [n.node for n in plan.nodes if n.node.type == "driver"]
     for fact in report.facts:
         for m in fact.metrics:
-            if not all(math.isfinite(x) for x in (m.value, m.yoy) if x is not None):
+            if not all(math.isfinite(x) for x in (m.value, m.yoy, m.low, m.high) if x is not None):
                 raise FileFormatError(
                     file, fact.line, f"metric {m.name!r}: the number is too large to be a figure; check the note"
                 )
+            where = place(drivers, d, report.id, m)
             metric = Metric(
-                name=m.name, value=m.value, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
-                source=Evidence(report=report.id, date=report.date, quote=fact.quote),
+                name=where.name, value=m.value, low=m.low, high=m.high, unit=m.unit, period=m.period, yoy=m.yoy,
+                qualifier=m.qualifier, source=Evidence(report=report.id, date=report.date, quote=fact.quote),
             )
-            p.add_metric(d, metric)
+            p.add_metric(where.node, metric, where.why)
     return plan
 
