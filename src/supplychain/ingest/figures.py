@@ -147,7 +147,7 @@ def place(drivers: list, note_driver: str, report_id: str, fact) -> Placement:
     if best and best[2] == "driver":
         return Placement(best[3], _strip(fact.name, by_id[best[3]], best[4]), "named")
     if best and best[2] == "thing":
-        return Placement(report_id, fact.name, f"about {best[4].upper()}, no driver names it")
+        return Placement(report_id, _with_subject(fact.name, fact.context, best[4]), f"about {best[4].upper()}, no driver names it")
     subject = best[3] if best else None
     own = subject is None or subject in note_subjects
     if own and note is not None and (concept is None or concept in note_concepts or (not note_subjects and subject is None)):
@@ -160,8 +160,20 @@ def place(drivers: list, note_driver: str, report_id: str, fact) -> Placement:
             d = min(matches, key=lambda d: (word not in normalize(d.name), len(d.name), d.id))
             return Placement(d.id, _strip(fact.name, d), "subject and concept")
     if subject:
-        return Placement(report_id, fact.name, f"about {subject}, no driver of the graph")
+        return Placement(report_id, _with_subject(fact.name, fact.context, best[4]), f"about {subject}, no driver of the graph")
     return Placement(report_id, fact.name, f"{concept}: no driver of the graph measures it")
+
+
+def _with_subject(name: str, context: str, word: str) -> str:
+    """A figure kept on the report says whose it is: the subject the sentence names
+    (as written there) before a name that lacks it (资本开支 → 微软资本开支)."""
+    if word in normalize(name):
+        return name
+    key = normalize(context)
+    i = key.rfind(word)
+    if i >= 0 and len(key) == len(context):
+        return context[i:i + len(word)] + name
+    return name
 
 
 def _strip(name: str, driver, mention: str | None = None) -> str:
@@ -224,6 +236,17 @@ def merged(m: Metric, new: Metric) -> Metric:
     earliest as ``source``; a YoY only one of them gives is kept."""
     sources = sorted([*m.sources, *new.sources], key=lambda s: (s.date, s.report, s.quote))
     return m.model_copy(update={"source": sources[0], "also": sources[1:], "yoy": m.yoy if m.yoy is not None else new.yoy})
+
+
+def place_in_order(metrics: list[Metric], m: Metric) -> None:
+    """Insert ``m`` after every metric whose first source is not later than its own (by
+    date, then report), leaving the others where they are: a node's figures read oldest
+    first, whatever the order the notes were ingested in."""
+    key = (m.source.date, m.source.report)
+    k = len(metrics)
+    while k and (metrics[k - 1].source.date, metrics[k - 1].source.report) > key:
+        k -= 1
+    metrics.insert(k, m)
 
 
 def without_source(m: Metric, report: str) -> Metric | None:

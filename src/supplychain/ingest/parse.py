@@ -310,8 +310,9 @@ _PERIOD = re.compile(
     r"|(?<![0-9A-Za-z])(\d{4})\s*(?:Q([1-4])|年\s*第?([一二三四1-4])季度)"
     r"|(?<![0-9A-Za-z])(\d{4})\s*年(?!\s*\d{1,2}\s*月)(?!\s*第?[一二三四1-4]季度)"
 )
+_YEARS = re.compile(r"(?<![0-9A-Za-z])(\d{4})\s*(?:-|~|–|—|至|到)\s*(\d{4})\s*年")
 _TIME_WORDS = (
-    r"FY\s*\d{4}\s*Q[1-4]|\d{4}\s*财年(?:第?[一二三四1-4]季度|Q[1-4])?|(?<![0-9A-Za-z])\d{4}\s*(?:Q[1-4]|年\s*第?[一二三四1-4]季度|年(?:全年|度)?)"
+    r"(?<![0-9A-Za-z])\d{4}\s*(?:-|~|–|—|至|到)\s*\d{4}\s*年|FY\s*\d{4}\s*Q[1-4]|\d{4}\s*财年(?:第?[一二三四1-4]季度|Q[1-4])?|(?<![0-9A-Za-z])\d{4}\s*(?:Q[1-4]|年\s*第?[一二三四1-4]季度|年(?:全年|度)?)"
     r"|(?<![A-Za-z0-9])Q[1-4]|第?[一二三四]季度|当季|同期|全年|今年|明年|本季度"
 )
 _NOISE = re.compile(
@@ -319,7 +320,7 @@ _NOISE = re.compile(
     r"|达到$|达$|共计$|共$|合计$|累计$|有望$|或$|约$|^(?:其中|公司|管理层|同时|此外|与此同时)"
     r"|预计|计划|将|上调|下调|上修|下修|收窄|调整"
 )
-_HORIZON = re.compile(r"(未来|过去|近)([一二三四五六七八九十两\d]+)(年|个季度|个月)")
+_HORIZON = re.compile(r"(?:未来|过去|近)?(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,2})(?:年|个季度|个月)(?!\d)")
 _EMPTY_NAME = re.compile(r"^(?:[一二三四五六七八九十两\d]+(?:年|个月|季度)|合计|总计|其中|同比|环比)?$")
 _CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _COUNTERS = ("个", "家", "台", "张", "座", "片")
@@ -329,9 +330,12 @@ def _period(text: str) -> str | None:
     """The period a text names: ``FY2026Q2`` (fiscal), ``2025Q3`` (calendar quarter),
     ``2025`` (a year not followed by a month), ``未来三年`` (a horizon).
 
-    >>> [_period(t) for t in ("FY2026Q2资本开支", "2026财年Q2", "2025年第三季度", "2025Q3", "2025年资本开支", "2025年11月13日", "未来三年")]
-    ['FY2026Q2', 'FY2026Q2', '2025Q3', '2025Q3', '2025', None, '未来三年']
+    >>> [_period(t) for t in ("FY2026Q2资本开支", "2026财年Q2", "2025年第三季度", "2025Q3", "2025年资本开支", "2025年11月13日", "未来三年", "2025-2026年")]
+    ['FY2026Q2', 'FY2026Q2', '2025Q3', '2025Q3', '2025', None, '未来三年', '2025-2026']
     """
+    span = _YEARS.search(text)
+    if span:
+        return f"{span.group(1)}-{span.group(2)}"
     m = _PERIOD.search(text)
     if not m:
         h = _HORIZON.search(text)
@@ -351,15 +355,30 @@ def _name(before: str) -> str:
     """A metric's name from the words before its number, without periods, horizons,
     verbs and fillers (never a bare time word such as ``三年``).
 
-    >>> [_name(t) for t in ("光环新网上架率回升至", "北美四大云厂商2025Q3资本开支合计约", "阿里巴巴未来三年将投入", "，三年")]
-    ['光环新网上架率', '北美四大云厂商资本开支', '阿里巴巴投入', '']
+    >>> [_name(t) for t in ("光环新网上架率回升至", "北美四大云厂商2025Q3资本开支合计约", "阿里巴巴未来三年将投入", "，三年", "亚马逊与Meta三季度合计", "微软、谷歌与Meta资本开支")]
+    ['光环新网上架率', '北美四大云厂商资本开支', '阿里巴巴投入', '', '', '微软、谷歌与Meta资本开支']
     """
-    before = re.split(r"[,;:，；：、。]", before)[-1]
-    before = _HORIZON.sub("", before)
+    parts = re.split(r"[,;:，；：。]", before)[-1].split("、")
+    keep = [parts.pop()]
+    while parts and _only_subjects(parts[-1]):  # 微软、谷歌、亚马逊与Meta资本开支: one name
+        keep.insert(0, parts.pop())
+    before = _HORIZON.sub("", "、".join(keep))
     prev = None
     while prev != before:
         prev, before = before, _NOISE.sub("", before).strip()
-    return "" if _EMPTY_NAME.match(before) else before
+    return "" if _EMPTY_NAME.match(before) or _only_subjects(before) else before
+
+
+def _only_subjects(text: str) -> bool:
+    """Whether ``text`` is only companies of :data:`~.plan.SUBJECTS` and connectors
+    (亚马逊与Meta): who the figure is about, not what it measures."""
+    from ..names import normalize
+    from .plan import SUBJECTS
+
+    rest = normalize(text)
+    for word in sorted({normalize(w) for _, _, words in SUBJECTS for w in words}, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return bool(text) and not re.sub(r"[与和及、,]", "", rest)
 
 
 def _concept_after(after: str) -> str:
