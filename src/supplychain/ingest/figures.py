@@ -270,4 +270,69 @@ def describe_sources(m: Metric) -> str:
     return ", ".join(f"{s.report} ({s.date})" for s in m.sources)
 
 
-__all__ = ["FIGURE_CONCEPTS", "Placement", "place", "same_figure", "merged", "without_source", "concept_word", "Evidence"]
+# --------------------------------------------------------------------------- planning
+
+
+def plan_figures(p, report, driver: str) -> None:
+    """Plan every figure of ``report``'s key facts (a :class:`~.parse.ParsedReport`) on the
+    node it is about (:func:`place`), for a note about ``driver``; ``p`` is the
+    :class:`~.plan.Planner`."""
+    import math
+
+    from ..errors import FileFormatError
+
+    drivers = [n for n in p.g.nodes.values() if n.type == "driver"] + [n.node for n in p.plan.nodes if n.node.type == "driver"]
+    for fact in report.facts:
+        for m in fact.metrics:
+            if not all(math.isfinite(x) for x in (m.value, m.yoy, m.low, m.high) if x is not None):
+                raise FileFormatError(
+                    report.file, fact.line, f"metric {m.name!r}: the number is too large to be a figure; check the note"
+                )
+            where = place(drivers, driver, report.id, m)
+            metric = Metric(
+                name=where.name, value=m.value, low=m.low, high=m.high, unit=m.unit, period=m.period, yoy=m.yoy,
+                qualifier=m.qualifier, source=Evidence(report=report.id, date=report.date, quote=fact.quote),
+            )
+            p.add_metric(where.node, metric, where.why)
+
+
+def plan_figure(p, node_id: str, metric: Metric, why: str = "") -> bool:
+    """Plan ``metric`` on node ``node_id``: nothing when its report already gave it, one
+    more source of the same figure (:func:`same_figure`), else a new metric (a revision
+    when the node has its name and period with another value). False when nothing is new."""
+    from .plan import NewMetric
+
+    key = (metric.source.report, metric.value, metric.low, metric.high, metric.unit, metric.yoy)
+    if key in p.metric_keys:
+        p.plan.unchanged += 1
+        return False
+    p.metric_keys.add(key)
+    node = p.new_nodes.get(node_id) or p.g.nodes.get(node_id)
+    held = list(getattr(node, "metrics", ())) + [m.metric for m in p.plan.metrics if m.driver == node_id and m.same_as is None]
+    same = next((m for m in held if same_figure(m, metric)), None)
+    if same is not None:
+        if has_source(same, metric.source.report):
+            p.plan.unchanged += 1
+            return False
+        p.plan.metrics.append(NewMetric(node_id, metric, same_as=same, why=why))
+        return True
+    revises = next((m for m in held if m.name == metric.name and m.period and m.period == metric.period), None)
+    p.plan.metrics.append(NewMetric(node_id, metric, revises=revises, why=why))
+    return True
+
+
+def describe_new_metric(m, node_name: str) -> str:
+    """One line of the plan for a :class:`~.plan.NewMetric` on the node named ``node_name``."""
+    from .plan import describe_metric
+
+    if m.same_as is not None:
+        return (f"  same figure   {node_name}: {describe_metric(m.same_as)} — already from "
+                f"{', '.join(s.report for s in m.same_as.sources)}; this note is one more source")
+    extra = f" — {m.why}" if m.why and m.why not in ("note's driver", "named") else ""
+    if m.revises is not None:
+        r = m.revises
+        extra += f" — revises {describe_metric(r)} ({r.source.report}, {r.source.date})"
+    return f"  new metric    {node_name}: {describe_metric(m.metric)}{extra}"
+
+
+__all__ = ["FIGURE_CONCEPTS", "Placement", "place", "plan_figures", "plan_figure", "same_figure", "merged", "without_source", "concept_word"]

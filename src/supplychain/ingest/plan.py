@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,6 @@ from ..schema import (
     Claim,
     DriverNode,
     Edge,
-    Evidence,
     Metric,
     ReportNode,
     current_claim,
@@ -184,16 +182,10 @@ class Plan:
                     f"  history       {self._name(s)} in {self._name(d)} was {c.claim.stance} on {c.claim.date}; "
                     f"the current stance stays {c.previous.stance} ({c.previous.date}, {c.previous.report})"
                 )
-        for m in self.metrics:
-            if m.same_as is not None:
-                lines.append(f"  same figure   {self._name(m.driver)}: {describe_metric(m.same_as)} — already from "
-                             f"{', '.join(s.report for s in m.same_as.sources)}; this note is one more source")
-                continue
-            extra = f" — {m.why}" if m.why and m.why not in ("note's driver", "named") else ""
-            if m.revises is not None:
-                r = m.revises
-                extra += f" — revises {describe_metric(r)} ({r.source.report}, {r.source.date})"
-            lines.append(f"  new metric    {self._name(m.driver)}: {describe_metric(m.metric)}{extra}")
+        if self.metrics:
+            from .figures import describe_new_metric
+
+            lines += [describe_new_metric(m, self._name(m.driver)) for m in self.metrics]
         for note in self.notes:
             lines.append(f"  note          {note}")
         if self.unchanged:
@@ -315,28 +307,10 @@ class Planner(NodeKinds):
         return nc
 
     def add_metric(self, driver: str, metric: Metric, why: str = "") -> bool:
-        """Plan ``metric`` on node ``driver``: nothing when this report already gave it, one
-        more source of the same figure (:func:`.figures.same_figure`), else a new metric
-        (a revision when the node has the name and period with another value)."""
-        from .figures import has_source, same_figure
+        """Plan ``metric`` on node ``driver`` (:func:`.figures.plan_figure`)."""
+        from .figures import plan_figure
 
-        key = (metric.source.report, metric.value, metric.low, metric.high, metric.unit, metric.yoy)
-        if key in self.metric_keys:
-            self.plan.unchanged += 1
-            return False
-        self.metric_keys.add(key)
-        node = self.new_nodes.get(driver) or self.g.nodes.get(driver)
-        held = list(getattr(node, "metrics", ())) + [m.metric for m in self.plan.metrics if m.driver == driver and m.same_as is None]
-        same = next((m for m in held if same_figure(m, metric)), None)
-        if same is not None:
-            if has_source(same, metric.source.report):
-                self.plan.unchanged += 1
-                return False
-            self.plan.metrics.append(NewMetric(driver, metric, same_as=same, why=why))
-            return True
-        revises = next((m for m in held if m.name == metric.name and m.period == metric.period and m.period), None)
-        self.plan.metrics.append(NewMetric(driver, metric, revises=revises, why=why))
-        return True
+        return plan_figure(self, driver, metric, why)
 
 
 # --------------------------------------------------------------------------- drivers
@@ -638,20 +612,8 @@ def plan_report(
             f"nothing could be read from this note (format {report.format}): no company the graph or the reference "
             "knows, no rating table, risk section, ETF with a code or key fact",
         )
-    from .figures import place
+    from .figures import plan_figures
 
-    drivers = [n for n in g.nodes.values() if n.type == "driver"] + [n.node for n in plan.nodes if n.node.type == "driver"]
-    for fact in report.facts:
-        for m in fact.metrics:
-            if not all(math.isfinite(x) for x in (m.value, m.yoy, m.low, m.high) if x is not None):
-                raise FileFormatError(
-                    file, fact.line, f"metric {m.name!r}: the number is too large to be a figure; check the note"
-                )
-            where = place(drivers, d, report.id, m)
-            metric = Metric(
-                name=where.name, value=m.value, low=m.low, high=m.high, unit=m.unit, period=m.period, yoy=m.yoy,
-                qualifier=m.qualifier, source=Evidence(report=report.id, date=report.date, quote=fact.quote),
-            )
-            p.add_metric(where.node, metric, where.why)
+    plan_figures(p, report, d)
     return plan
 
