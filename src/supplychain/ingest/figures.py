@@ -81,12 +81,23 @@ def concepts_of(*texts: str | None) -> set[str]:
     return {c for c, words in FIGURE_CONCEPTS if any(w in k for w in words for k in keys)}
 
 
+_SUBJECT_WORDS: list[tuple[str, tuple[str, ...]]] = []
+
+
+def _subject_words() -> list[tuple[str, tuple[str, ...]]]:
+    """(subject, its normalised words and name) of :data:`~.plan.SUBJECTS`, made once."""
+    if not _SUBJECT_WORDS:
+        from .plan import SUBJECTS
+
+        _SUBJECT_WORDS.extend((s, tuple(sorted({normalize(w) for w in (*words, s)}, key=lambda w: (-len(w), w))))
+                              for s, _, words in SUBJECTS)
+    return _SUBJECT_WORDS
+
+
 def subjects_of(*texts: str | None) -> set[str]:
     """The subjects (first column of :data:`~.plan.SUBJECTS`) the texts hold."""
-    from .plan import SUBJECTS
-
     keys = [normalize(t) for t in texts if t]
-    return {s for s, _, words in SUBJECTS if any(normalize(w) in k or normalize(s) in k for w in words for k in keys)}
+    return {s for s, words in _subject_words() if any(w in k for w in words for k in keys)}
 
 
 def _names(node) -> list[str]:
@@ -115,8 +126,6 @@ def place(drivers: list, note_driver: str, report_id: str, fact) -> Placement:
     >>> [(x.node, x.name) for x in (place(ds, "alibaba-capex", "r", f) for f in parse_metrics("GB300机柜功率约135kW。"))]
     [('r', 'GB300机柜功率')]
     """
-    from .plan import SUBJECTS
-
     by_id = {d.id: d for d in drivers}
     ctx = normalize(fact.context)
     best = None  # (end, rank, kind, what, text)
@@ -128,9 +137,8 @@ def place(drivers: list, note_driver: str, report_id: str, fact) -> Placement:
                 if i >= 0:
                     cand = (i + len(k), 2, "driver", d.id, k)
                     best = cand if best is None or cand[:2] > best[:2] else best
-    for subject, _, words in SUBJECTS:
-        for w in (*words, subject):
-            k = normalize(w)
+    for subject, words in _subject_words():
+        for k in words:
             i = ctx.rfind(k)
             if i >= 0:
                 cand = (i + len(k), 1, "subject", subject, k)
