@@ -126,3 +126,19 @@ def test_the_bundled_show_json_gains_no_empty_keys(capsys):
     code, out, _ = run(capsys, "show", "阿里云资本开支", "--format", "json")
     assert code == 0
     assert [sorted(m) for m in json.loads(out)["metrics"]] == [["name", "period", "qualifier", "source", "unit", "value", "yoy"]]
+
+
+def test_a_figure_about_another_driver_joins_that_drivers_metric(graph_copy, capsys):
+    """An Alibaba note quoting Tencent's capex: on the report while the graph has no
+    Tencent driver; on 腾讯资本开支, as one more source of the Tencent note's figure (with
+    the YoY only the Alibaba note gives), once it has."""
+    tencent = Path("tests/fixtures/drivers/industry_research_2025-11-14.md")
+    code, out, _ = run(capsys, "-g", graph_copy, "ingest", "--dry-run", IDC)
+    assert "  new metric    industry_research_2025-12-12: 腾讯资本开支 129.83 亿元 (-24.05% YoY, 2025Q3) — about 腾讯, no driver of the graph" in out.splitlines()
+    assert run(capsys, "-g", graph_copy, "ingest", tencent, IDC)[0] == 0
+    g = load_graph(graph_copy)
+    assert [(m.name, m.value, m.period, m.yoy, [s.report for s in m.sources]) for m in g.nodes["tencent-capex"].metrics] == [
+        ("资本开支", 129.83, "2025Q3", -24.05, ["industry-research-2025-11-14", "industry-research-2025-12-12"]),
+    ]
+    assert [m.name for m in g.nodes["industry-research-2025-12-12"].metrics] == ["光环新网上架率"]
+    assert all(m.source.report != "industry-research-2025-11-14" for m in g.nodes["alibaba-capex"].metrics)
