@@ -292,7 +292,7 @@ def test_a_failing_validation_writes_nothing(graph_copy, capsys, monkeypatch):
     assert code == 1 and out == ""
     lines = err.splitlines()
     assert lines[0] == f"Error: {graph_copy}: the graph would become invalid, so nothing was written (the lines below refer to the file it would have become)"
-    assert lines[1] == f"Error: {graph_copy}:1001: edges[43].target: unknown node 'no-such-sector'"
+    assert lines[1] == f"Error: {graph_copy}:1002: edges[43].target: unknown node 'no-such-sector'"
     assert lines[-1] == "2 problems found"
     assert graph_copy.read_bytes() == before
 

@@ -163,12 +163,13 @@ def _show_text(g, node, data) -> str:
             v = ", ".join(x["ticker"] + (f" ({x.get('note') or x.get('exchange')})" if x.get("note") or x.get("exchange") else "") for x in v)
         lines.append(f"  {k}: {v}")
     for m in getattr(node, "metrics", ()):
-        lines.append(f"  metric: {render.metric_text(m)}")
-        lines.append(f"          {m.source.report} ({m.source.date}): “{m.source.quote}”")
+        n = len(m.sources)
+        lines.append(f"  metric: {render.metric_text(m)}" + (f" ({n} notes)" if n > 1 else ""))
+        lines += [f"          {s.report} ({s.date}): “{s.quote}”" for s in m.sources]
     if node.type == "report":
         claims = sum(1 for e in g.edges for c in e.claims if c.report == node.id)
         edges = sum(1 for e in g.edges if any(c.report == node.id for c in e.claims))
-        metrics = sum(1 for n in g.nodes.values() for m in getattr(n, "metrics", ()) if m.source.report == node.id)
+        metrics = sum(1 for n in g.nodes.values() for m in getattr(n, "metrics", ()) if any(s.report == node.id for s in m.sources))
         lines.append(f"  cited by: {claims} claims on {edges} edges, {metrics} metrics")
     lines.append(f"edges ({len(data['edges'])}):")
     for e in data["edges"]:

@@ -110,8 +110,12 @@ def drivers_json(node, results) -> dict[str, Any]:
 
 
 def node_json(node) -> dict[str, Any]:
-    """Every field of a node, ``id`` and ``type`` first, dates as ISO strings."""
+    """Every field of a node, ``id`` and ``type`` first, dates as ISO strings. A metric's
+    ``also`` (the later notes giving the same figure) only when there is one."""
     d = node.model_dump(mode="json", exclude_none=True)
+    for m in d.get("metrics", ()):
+        if not m.get("also"):
+            m.pop("also", None)
     return {**node_summary(node), **d}
 
 
@@ -245,8 +249,14 @@ def stance_label(stance: str | None) -> str:
 
 
 def metric_value(m) -> str:
-    """``315.01 亿元``, ``>18 万个``; ``""`` for a metric with only a YoY change."""
-    return f"{'' if m.qualifier == '=' else m.qualifier}{m.value:g} {m.unit}" if m.value is not None else ""
+    """``315.01 亿元``, ``>18 万个``, ``910–930 亿美元`` (a range, with its value when one is
+    set: ``920 (910–930) 亿美元``); ``""`` for a metric with only a YoY change."""
+    q = "" if m.qualifier == "=" else m.qualifier
+    low, high = getattr(m, "low", None), getattr(m, "high", None)
+    if low is not None and high is not None:
+        span = f"{low:g}–{high:g}"
+        return f"{q}{m.value:g} ({span}) {m.unit}" if m.value is not None else f"{q}{span} {m.unit}"
+    return f"{q}{m.value:g} {m.unit}" if m.value is not None else ""
 
 
 def metric_figures(m) -> list[str]:

@@ -144,23 +144,43 @@ class Claim(Evidence):
 
 
 class Metric(_Model):
-    """A number a report gives for a driver, e.g. capex 315.01 亿元, +80.10% YoY."""
+    """A number a report gives for a driver, e.g. capex 315.01 亿元, +80.10% YoY.
+
+    A range (910-930亿美元) keeps its ends in ``low`` and ``high`` (``low <= high``); its
+    ``value`` is left empty, since the note gives no single number (a point estimate set
+    by hand must lie within the range). The same figure reported by later notes is one
+    metric: ``source`` is the earliest note that gave it, ``also`` the others.
+    """
 
     name: Text
     value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
     unit: str | None = None
     period: str | None = None
     yoy: Number | None = Field(default=None, description="year-on-year change, percent")
     qualifier: Literal["=", ">", ">=", "~"] = "="
     source: Evidence
+    also: list[Evidence] = Field(default_factory=list, description="later notes reporting the same figure")
 
     @model_validator(mode="after")
     def _has_a_number(self) -> "Metric":
-        if self.value is None and self.yoy is None:
-            raise ValueError("a metric needs a value, a yoy, or both")
-        if self.value is not None and not self.unit:
+        if (self.low is None) != (self.high is None):
+            raise ValueError("a range needs both low and high")
+        if self.low is not None and self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        if self.low is not None and self.value is not None and not self.low <= self.value <= self.high:
+            raise ValueError(f"value {self.value:g} lies outside its range {self.low:g}-{self.high:g}")
+        if self.value is None and self.low is None and self.yoy is None:
+            raise ValueError("a metric needs a value, a range (low and high), a yoy, or both")
+        if (self.value is not None or self.low is not None) and not self.unit:
             raise ValueError("a metric with a value needs its unit")
         return self
+
+    @property
+    def sources(self) -> list[Evidence]:
+        """Every note that gave this figure, the earliest first."""
+        return [self.source, *self.also]
 
 
 class Listing(_Model):
@@ -211,6 +231,9 @@ class ReportNode(_NodeBase):
     title: Text
     date: dt.date
     file: str | None = None
+    metrics: list[Metric] = Field(default_factory=list)
+    """Figures the note gives about no driver of the graph (GB300 机柜功率, 微软资本开支 in a
+    note about another driver): kept with the note, never on an unrelated driver."""
 
 
 Node = Annotated[

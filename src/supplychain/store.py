@@ -580,6 +580,9 @@ def check_references(
         for k, m in enumerate(n.__dict__.get("metrics", ())):  # (getattr with a default: pydantic's slow __getattr__)
             if m.source.report not in reports:
                 issues.append((("nodes", i, "metrics", k, "source", "report"), _unknown(m.source.report, reports, "report")))
+            for a, other in enumerate(m.__dict__.get("also", ())):  # later notes giving the same figure
+                if other.report not in reports:
+                    issues.append((("nodes", i, "metrics", k, "also", a, "report"), _unknown(other.report, reports, "report")))
 
     seen_edges: dict[tuple, int] = {}
     ids = list(by_id)

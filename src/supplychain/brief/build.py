@@ -2,7 +2,7 @@
 
 :func:`build_brief` gathers, for one driver:
 
-1. **Latest figures**: the driver's metrics, the latest of each name;
+1. **Latest figures**: the driver's metrics, the latest of each name and period;
 2. **Names by sub-sector**: its exposed names (``exposure``), grouped by sub-sector, with
    stance, score and conviction (:mod:`supplychain.conviction`); negative calls apart;
 3. **What changed since DATE**: ``changes`` for this driver (new, upgrades, downgrades,
@@ -87,18 +87,27 @@ class _Footnotes:
 
 
 def _figures(g: Graph, driver, fn: _Footnotes) -> Section:
+    """The latest figure of each name and period (a revision replaces the figure it
+    revises), with its range and, when several notes gave it, how many."""
     from ..render import metric_text
 
-    latest: dict[str, object] = {}
+    latest: dict[tuple, object] = {}
     for m in getattr(driver, "metrics", ()):
-        prev = latest.get(m.name)
-        if prev is None or m.source.date >= prev.source.date:
-            latest[m.name] = m
+        key = (m.name, m.period)
+        prev = latest.get(key)
+        if prev is None or _last(m) >= _last(prev):
+            latest[key] = m
     lines = [
-        Line(metric_text(m), fn.ref(m.source.report, m.source.date, m.source.quote))
-        for m in sorted(latest.values(), key=lambda m: (-m.source.date.toordinal(), m.name))
+        Line(metric_text(m) + (f" ({len(m.sources)} notes)" if len(m.sources) > 1 else ""),
+             fn.ref(m.source.report, m.source.date, m.source.quote))
+        for m in sorted(latest.values(), key=lambda m: (-_last(m).toordinal(), m.name, m.period or ""))
     ]
     return Section("Latest figures", [Group(None, lines)] if lines else [], "(the notes give no figure for this driver)")
+
+
+def _last(m) -> dt.date:
+    """The date of the latest note that gave a figure."""
+    return max(s.date for s in m.sources)
 
 
 def _names(g: Graph, report, fn: _Footnotes) -> Section:

@@ -47,9 +47,16 @@ def apply_plan(data: GraphData, plan: Plan) -> GraphData:
 
     for a in plan.aliases:
         own_node(a.node).aliases.append(a.alias)
+    from .figures import merged, place_in_order, same_figure
+
     for m in plan.metrics:
         source = m.metric.source.model_copy(update={"date": _fresh(m.metric.source.date)})
-        own_node(m.driver).metrics.append(m.metric.model_copy(update={"source": source}))
+        metric = m.metric.model_copy(update={"source": source})
+        node = own_node(m.driver)
+        if m.same_as is not None:  # one more source of a figure the node holds (.figures)
+            k = next(k for k, x in enumerate(node.metrics) if same_figure(x, metric) and x.sources == m.same_as.sources)
+            metric = merged(node.metrics.pop(k), metric)
+        place_in_order(node.metrics, metric)
 
     edge_at = {e.key: i for i, e in enumerate(edges)}
     copied_edges: set[int] = set()

@@ -17,7 +17,7 @@ The group rule: a marker applies to every name before it back to the previous ma
 >>> [(m.name, m.code, m.stance) for m in parse_names("建议关注紫光股份（买入）、Sugon (603019 CH, Buy)、锐捷网络（增持）", "x.md", 1)]
 [('紫光股份', None, 'recommended'), ('Sugon', '603019', 'recommended'), ('锐捷网络', None, 'beneficiary')]
 >>> parse_metrics("FY2026Q2资本开支315.01亿元，同比增长80.10%，显示强劲投入力度。")
-[MetricFact(name='资本开支', value=315.01, unit='亿元', period='FY2026Q2', yoy=80.1, qualifier='=')]
+[MetricFact(name='资本开支', value=315.01, unit='亿元', period='FY2026Q2', yoy=80.1, qualifier='=', low=None, high=None)]
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ..errors import FileFormatError
 from ..names import slug as readable_slug
+from .keyfacts import MetricFact, parse_metrics  # noqa: F401 (re-exported: the figures of a key fact)
 
 SECTOR_LIST_HEADING = "重点受益行业与标的"
 
@@ -105,18 +106,6 @@ class RiskLine:
     text: str
     line: int
     quote: str
-
-
-@dataclass(frozen=True)
-class MetricFact:
-    """A number (with unit) and/or a YoY change found in a key fact."""
-
-    name: str
-    value: float | None
-    unit: str | None
-    period: str | None
-    yoy: float | None
-    qualifier: str = "="
 
 
 @dataclass(frozen=True)
@@ -282,91 +271,6 @@ def parse_names(body: str, file: str, line: int) -> list[Mention]:
                 out += [Mention(n, c, marker) for n, c in pending]
                 pending = []
         out += [Mention(n, c, default) for n, c in pending]
-    return out
-
-
-# --------------------------------------------------------------------------- metrics
-
-_UNITS = sorted(
-    "万亿元 亿美元 万美元 亿港元 亿元 万元 千元 元 美元 亿次 万次 次 亿个 万个 个季度 个 家 万台 台 万张 张 座 "
-    "万片 片 亿人 万人 人 GW MW kW EFLOPS PFLOPS TB PB % 倍".split(),
-    key=len,
-    reverse=True,
-)
-_UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
-_QUALIFIERS = {"超过": ">", "超": ">", "逾": ">", "突破": ">", "达到": "=", "达": "=", "约": "~", "近": "~", "扩至": "=", "至": "="}
-_QUAL_RE = "|".join(sorted(_QUALIFIERS, key=len, reverse=True))
-_VALUE = re.compile(rf"({_QUAL_RE})?\s*(\d+(?:\.\d+)?)\s*({_UNIT_RE})")
-_YOY = re.compile(r"(?:同比|YoY|yoy)\s*(增长|增加|上升|提升|提高|下降|减少|下滑|\+|-|−)?\s*(\d+(?:\.\d+)?)\s*%")
-_PERIOD = re.compile(r"(?i)FY\s*(\d{4})\s*Q([1-4])|(\d{4})\s*财年\s*(?:第?([一二三四1-4])季度|Q([1-4]))")
-_NOISE = re.compile(r"(?i)FY\s*\d{4}\s*Q[1-4]|\d{4}\s*财年(?:第?[一二三四1-4]季度|Q[1-4])?|(?<![A-Za-z0-9])Q[1-4]|当季|同期|实现|为$|(?:上调|下调|提升|增长|增|升|降|扩)至?$|达到$|达$|共$|合计$")
-_CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4"}
-_COUNTERS = ("个", "家", "台", "张", "座", "片")
-
-
-def _period(text: str) -> str | None:
-    m = _PERIOD.search(text)
-    if not m:
-        return None
-    if m.group(1):
-        return f"FY{m.group(1)}Q{m.group(2)}"
-    q = m.group(4) or m.group(5)
-    return f"FY{m.group(3)}Q{_CN_DIGIT.get(q, q)}"
-
-
-def _name(before: str) -> str:
-    """A metric's name from the words before its number, without periods and verbs."""
-    before = re.split(r"[,;:，；：、。]", before)[-1]
-    prev = None
-    while prev != before:
-        prev, before = before, _NOISE.sub("", before).strip()
-    return before
-
-
-def parse_metrics(text: str) -> list[MetricFact]:
-    """The numbers with units and the YoY changes of one key fact.
-
-    A YoY follows the value it qualifies (in the same sentence); a YoY with no value
-    before it is a metric of its own, named by the words before it.
-
-    >>> [(m.name, m.value, m.unit, m.qualifier) for m in parse_metrics("通义大模型衍生模型超18万个，全球下载量超7亿次")]
-    [('通义大模型衍生模型', 18.0, '万个', '>'), ('全球下载量', 7.0, '亿次', '>')]
-    >>> [(m.name, m.value, m.yoy) for m in parse_metrics("物业与设备购置支出同比增长85.12%")]
-    [('物业与设备购置支出', None, 85.12)]
-    """
-    text = nfkc(text)
-    period = _period(text)
-    out: list[MetricFact] = []
-    for sentence in re.split(r"(?<=[。!?;])", text):
-        yoys = [(m.start(), m.end(), float(m.group(2)) * (-1 if m.group(1) in ("下降", "减少", "下滑", "-", "−") else 1)) for m in _YOY.finditer(sentence)]
-        values = []
-        for m in _VALUE.finditer(sentence):
-            if any(s <= m.start() < e for s, e, _ in yoys):
-                continue  # the percent of a YoY
-            values.append(m)
-        items: list[tuple[int, dict]] = []
-        for i, m in enumerate(values):
-            start = values[i - 1].end() if i else 0
-            name = _name(sentence[start: m.start()])
-            unit = m.group(3)
-            after = re.match(r"([^\s,;:，；：、。0-9]{1,6})", sentence[m.end():])
-            if unit in _COUNTERS and after and (not name or unit == "个"):
-                name = after.group(1) + "数"
-            items.append((m.start(), {"name": name or "数值", "value": float(m.group(2)), "unit": unit, "yoy": None,
-                                      "qualifier": _QUALIFIERS.get(m.group(1) or "", "="), "end": m.end()}))
-        for s, e, yoy in yoys:
-            owner = None
-            for pos, item in items:
-                if item["end"] <= s and item["yoy"] is None and not any(item["end"] <= s2 < s for s2, _, _ in yoys if s2 != s):
-                    owner = item
-            if owner is not None:
-                owner["yoy"] = yoy
-            else:
-                prev_end = max([it["end"] for _, it in items if it["end"] <= s] + [0])
-                items.append((s, {"name": _name(sentence[prev_end:s]) or "同比", "value": None, "unit": None,
-                                  "yoy": yoy, "qualifier": "=", "end": e}))
-        for _, it in sorted(items, key=lambda x: x[0]):
-            out.append(MetricFact(it["name"], it["value"], it["unit"], period, it["yoy"], it["qualifier"]))
     return out
 
 

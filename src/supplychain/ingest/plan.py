@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,6 @@ from ..schema import (
     Claim,
     DriverNode,
     Edge,
-    Evidence,
     Metric,
     ReportNode,
     current_claim,
@@ -98,8 +96,16 @@ class NewClaim:
 
 @dataclass
 class NewMetric:
+    """A figure to record on ``driver`` (a driver, or the report node for a figure about
+    no driver of the graph: :mod:`.figures`)."""
+
     driver: str
     metric: Metric
+    same_as: Metric | None = None
+    """A metric of that node giving the same figure: the note becomes one of its sources."""
+    revises: Metric | None = None
+    """A metric of that node with the same name and period and another value (a revision)."""
+    why: str = ""
 
 
 @dataclass
@@ -178,8 +184,10 @@ class Plan:
                     f"  history       {self._name(s)} in {self._name(d)} was {c.claim.stance} on {c.claim.date}; "
                     f"the current stance stays {c.previous.stance} ({c.previous.date}, {c.previous.report})"
                 )
-        for m in self.metrics:
-            lines.append(f"  new metric    {self._name(m.driver)}: {describe_metric(m.metric)}")
+        if self.metrics:
+            from .figures import describe_new_metric
+
+            lines += [describe_new_metric(m, self._name(m.driver)) for m in self.metrics]
         for note in self.notes:
             lines.append(f"  note          {note}")
         if self.unchanged:
@@ -197,7 +205,7 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
 
 def describe_metric(m: Metric) -> str:
     """``资本开支 315.01 亿元 (+80.1% YoY, FY2026Q2)``."""
-    parts = [m.name] + ([metric_value(m)] if m.value is not None else [])
+    parts = [m.name] + ([metric_value(m)] if m.value is not None or m.low is not None else [])
     extra = [x for x in (f"{m.yoy:+g}% YoY" if m.yoy is not None else "", m.period or "") if x]
     return " ".join(parts) + (f" ({', '.join(extra)})" if extra else "")
 
@@ -222,9 +230,10 @@ class Planner(NodeKinds):
         self.new_nodes: dict[str, object] = {}
         self.ids = set(graph.nodes)
         self.metric_keys = {
-            (m.source.report, m.value, m.unit, m.yoy)
+            (s.report, m.value, m.low, m.high, m.unit, m.yoy)
             for n in graph.nodes.values()
             for m in getattr(n, "metrics", ())
+            for s in m.sources
         }
 
     # ---------------------------------------------------------------- lookup
@@ -311,14 +320,11 @@ class Planner(NodeKinds):
             scope[driver] = driver_context(self.g, driver) if driver in self.g.nodes else frozenset({driver})
         return [c for c in claims if c.driver is None or c.driver in scope[driver]]
 
-    def add_metric(self, driver: str, metric: Metric) -> bool:
-        key = (metric.source.report, metric.value, metric.unit, metric.yoy)
-        if key in self.metric_keys:
-            self.plan.unchanged += 1
-            return False
-        self.metric_keys.add(key)
-        self.plan.metrics.append(NewMetric(driver, metric))
-        return True
+    def add_metric(self, driver: str, metric: Metric, why: str = "") -> bool:
+        """Plan ``metric`` on node ``driver`` (:func:`.figures.plan_figure`)."""
+        from .figures import plan_figure
+
+        return plan_figure(self, driver, metric, why)
 
 
 # --------------------------------------------------------------------------- drivers
@@ -647,16 +653,8 @@ def plan_report(
             f"nothing could be read from this note (format {report.format}): no company the graph or the reference "
             "knows, no rating table, risk section, ETF with a code or key fact",
         )
-    for fact in report.facts:
-        for m in fact.metrics:
-            if not all(math.isfinite(x) for x in (m.value, m.yoy) if x is not None):
-                raise FileFormatError(
-                    file, fact.line, f"metric {m.name!r}: the number is too large to be a figure; check the note"
-                )
-            metric = Metric(
-                name=m.name, value=m.value, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
-                source=Evidence(report=report.id, date=report.date, quote=fact.quote),
-            )
-            p.add_metric(d, metric)
+    from .figures import plan_figures
+
+    plan_figures(p, report, d)
     return plan
 

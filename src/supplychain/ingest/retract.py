@@ -63,9 +63,13 @@ def retract_data(data: GraphData, report_id: str) -> tuple[GraphData, Retraction
     nodes = []
     for n in data.nodes:
         metrics = getattr(n, "metrics", None)
-        if metrics and any(m.source.report == report_id for m in metrics):
-            kept = [m for m in metrics if m.source.report != report_id]
-            out.metrics += len(metrics) - len(kept)
+        if metrics and any(s.report == report_id for m in metrics for s in m.sources):
+            from .figures import without_source
+
+            # a figure other notes also gave stays, without this note among its sources
+            kept = [k for k in (without_source(m, report_id) if any(s.report == report_id for s in m.sources) else m
+                                for m in metrics) if k is not None]
+            out.metrics += sum(1 for m in metrics if any(s.report == report_id for s in m.sources))
             touched.add(n.id)
             n = n.model_copy(update={"metrics": kept})
         nodes.append(n)
