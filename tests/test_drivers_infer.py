@@ -11,7 +11,7 @@ from conftest import GRAPH, run
 from supplychain.graph import load_graph
 from supplychain.ingest.apply import ingest
 from supplychain.ingest.parse import parse_report, parse_text
-from supplychain.ingest.plan import driver_from_title
+from supplychain.ingest.subjects import driver_from_title
 from supplychain.query import exposure
 
 DRIVERS = Path("tests/fixtures/drivers")

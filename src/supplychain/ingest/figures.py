@@ -4,7 +4,7 @@ and when it is a figure the graph already holds.
 A key fact's number is about someone: 北美四大云厂商2025Q3资本开支 is the note's driver's,
 微软FY2026Q1资本开支 is Microsoft's, GB300机柜功率 is a product's. :func:`place` reads the
 sentence up to the number for the nearest thing it names (a driver of the graph by its
-name or alias, a subject of :data:`~.plan.SUBJECTS`, a product code such as GB300) and the
+name or alias, a subject of :data:`~.subjects.SUBJECTS`, a product code such as GB300) and the
 figure's concept (:data:`FIGURE_CONCEPTS`), and puts the figure
 
 1. on the driver the sentence names (物业与设备购置支出, 通义大模型…);
@@ -85,9 +85,9 @@ _SUBJECT_WORDS: list[tuple[str, tuple[str, ...]]] = []
 
 
 def _subject_words() -> list[tuple[str, tuple[str, ...]]]:
-    """(subject, its normalised words and name) of :data:`~.plan.SUBJECTS`, made once."""
+    """(subject, its normalised words and name) of :data:`~.subjects.SUBJECTS`, made once."""
     if not _SUBJECT_WORDS:
-        from .plan import SUBJECTS
+        from .subjects import SUBJECTS
 
         _SUBJECT_WORDS.extend((s, tuple(sorted({normalize(w) for w in (*words, s)}, key=lambda w: (-len(w), w))))
                               for s, _, words in SUBJECTS)
@@ -95,7 +95,7 @@ def _subject_words() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def subjects_of(*texts: str | None) -> set[str]:
-    """The subjects (first column of :data:`~.plan.SUBJECTS`) the texts hold."""
+    """The subjects (first column of :data:`~.subjects.SUBJECTS`) the texts hold."""
     keys = [normalize(t) for t in texts if t]
     return {s for s, words in _subject_words() if any(w in k for w in words for k in keys)}
 
@@ -187,7 +187,7 @@ def _with_subject(name: str, context: str, word: str) -> str:
 def _strip(name: str, driver, mention: str | None = None) -> str:
     """``name`` without the driver's subject words (and the driver's own name or alias it
     starts with), unless nothing would be left."""
-    from .plan import SUBJECTS
+    from .subjects import SUBJECTS
 
     out = name
     for text in sorted({*(t for t in _names(driver)), *([mention] if mention else [])}, key=len, reverse=True):

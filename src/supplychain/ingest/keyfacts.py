@@ -114,10 +114,10 @@ def _name(before: str) -> str:
 
 
 def _only_subjects(text: str) -> bool:
-    """Whether ``text`` is only companies of :data:`~.plan.SUBJECTS` and connectors
+    """Whether ``text`` is only companies of :data:`~.subjects.SUBJECTS` and connectors
     (亚马逊与Meta): who the figure is about, not what it measures."""
     from ..names import normalize
-    from .plan import SUBJECTS
+    from .subjects import SUBJECTS
 
     rest = normalize(text)
     for word in sorted({normalize(w) for _, _, words in SUBJECTS for w in words}, key=len, reverse=True):
