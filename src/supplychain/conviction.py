@@ -112,7 +112,7 @@ def counted_claims(g: Graph, node_id: str, scope: Scope) -> list:
 
 def _named_by_another(claims: list) -> bool:
     """Whether a driver whose notes spoke of the name still names it (its latest claim,
-    with the claims naming no driver, is not ``dropped``), as :func:`supplychain.query.context_claim` reads it."""
+    with the claims naming no driver, is not ``dropped``), as :func:`supplychain.context.context_claim` reads it."""
     groups = {getattr(c, "driver", None) for c in claims} - {None}
     for d in groups:
         mine = [c for c in claims if getattr(c, "driver", None) in (None, d)]

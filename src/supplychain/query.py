@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .errors import NoPath, SupplyChainError
+from .context import Context, ContextAdjacency, build_context, context_claim, driver_context, in_context
 from .graph import Graph
 from .schema import (
     EDGE_RULES, EXPOSED_TYPES, INFERRED_WEIGHT, STANCE_CALL, STANCE_WEIGHT, STANCES, Claim, Edge, current_claim,
@@ -174,104 +175,6 @@ def _hops(g: Graph, steps, as_of, context: "Context | None" = None) -> tuple[Hop
     return tuple(out)
 
 
-def driver_context(g: Graph, driver_id: str) -> frozenset[str]:
-    """The drivers whose notes speak for ``driver_id``: itself and every driver it drives
-    (through ``drives`` edges, at any depth)."""
-    seen = {driver_id}
-    todo = [driver_id]
-    types = g.node_types
-    entry = g.entry
-    while todo:
-        u = todo.pop()
-        for j in entry.edges_by(u, "out"):  # columns only: no edge model built
-            target = entry.edge_ends(j)[1]
-            if entry.edge_type(j) == "drives" and types.get(target) == "driver" and target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return frozenset(seen)
-
-
-def claim_counts(claim: Claim, context: frozenset[str]) -> bool:
-    """Whether ``claim`` speaks for a driver whose context is ``context``: its note is
-    about one of them, or it names no driver (the seed graph)."""
-    return claim.driver is None or claim.driver in context
-
-
-def context_claim(claims: list[Claim], drivers: frozenset[str], as_of=None) -> Claim | None:
-    """The current claim of an edge for a query from ``drivers`` (a driver and those it drives).
-
-    Each driver's notes (with the claims naming no driver, which speak for every driver)
-    give that driver's current claim; the latest of those wins, except that one driver's
-    ``dropped`` does not hide a name another driver of the context still names: a name is
-    dropped for the context only when every driver that spoke of it dropped it. With no
-    drop this is the latest counting claim, as :func:`~supplychain.schema.current_claim`.
-    """
-    counted = [c for c in claims if claim_counts(c, drivers)]
-    if not any(c.stance == "dropped" for c in counted):
-        return current_claim(counted, as_of)
-    untagged = [c for c in counted if c.driver is None]
-    groups = sorted({c.driver for c in counted if c.driver is not None})
-    currents = [current_claim([c for c in counted if c.driver in (None, d)], as_of) for d in groups] or [current_claim(untagged, as_of)]
-    currents = [c for c in currents if c is not None]
-    kept = [c for c in currents if c.stance != "dropped"] or currents
-    return current_claim([c for c in counted if any(c is k for k in kept)], as_of)
-
-
-@dataclass
-class Context:
-    """A query's driver context on the edges whose claims name drivers.
-
-    ``edges`` maps each such stance-carrying edge (index) to its current claim among those
-    that count for the context, or None when none counts (the edge is then *inferred*);
-    ``weights`` holds the hop weight each gets.
-    """
-
-    drivers: frozenset[str]
-    edges: dict[int, Claim | None]
-    weights: dict[int, float]
-
-
-def _context(g: Graph, drivers: frozenset[str], as_of) -> Context | None:
-    """The context of a query from ``drivers``; None when no claim names a driver."""
-    tagged = g.entry.driver_edges()
-    if not tagged:
-        return None
-    edges: dict[int, Claim | None] = {}
-    weights: dict[int, float] = {}
-    edge = g.entry.edge
-    for j in tagged:
-        e = edge(j)
-        rule = EDGE_RULES[e.type]
-        if not rule.stance or rule.flow == "none":
-            continue
-        mine = context_claim(e.claims, drivers, as_of)
-        edges[j] = mine
-        if mine is None:
-            weights[j] = rule.weight * INFERRED_WEIGHT
-        else:
-            weights[j] = rule.weight * STANCE_WEIGHT[mine.stance] if mine.stance else rule.weight
-    return Context(drivers, edges, weights)
-
-
-class _ContextAdjacency:
-    """A flow adjacency with the weights of a :class:`Context` on the edges it covers."""
-
-    def __init__(self, g: Graph, base, context: Context, reverse: bool = False):
-        self.base = base
-        self.rows: dict[str, list] = {}
-        weights = context.weights
-        for j in weights:
-            source, target = g.entry.edge_ends(j)
-            forward = EDGE_RULES[g.entry.edge_type(j)].flow == "forward"
-            u = source if forward != reverse else target
-            if u not in self.rows:
-                self.rows[u] = [(v, weights.get(k, w), k) for v, w, k in base.get(u, ())]
-
-    def get(self, u, default=()):
-        row = self.rows.get(u)
-        return row if row is not None else self.base.get(u, default)
-
-
 def _reversed(hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
     """The same walk read from its far end back to its origin."""
     return tuple(Hop(h.edge, h.end, h.start, h.weight, h.claim) for h in reversed(hops))
@@ -353,7 +256,7 @@ def exposure(
         stance, sector = _stance_and_sector(g, path, steps[-1][3] if steps else None, as_of)
         basis, stance_driver = "named", None
         if context is not None:
-            stance, basis, stance_driver = _in_context(g, context, steps, stance)
+            stance, basis, stance_driver = in_context(g, context, steps, stance)
         if wanted_stances and stance not in wanted_stances:
             continue
         if stance == "dropped" and not wanted_stances:
@@ -389,24 +292,11 @@ def exposure(
 def _walk(g: Graph, origin, depth: int, as_of) -> tuple[Context | None, dict]:
     """The driver context of a query from ``origin`` (None unless claims name drivers)
     and :func:`best_paths` over the flow with that context's weights."""
-    context = _context(g, driver_context(g, origin.id), as_of) if origin.type == "driver" else None
+    context = build_context(g, driver_context(g, origin.id), as_of) if origin.type == "driver" else None
     adjacency = g.flow_adjacency(as_of)
     if context is not None:
-        adjacency = _ContextAdjacency(g, adjacency, context)
+        adjacency = ContextAdjacency(g, adjacency, context)
     return context, best_paths(adjacency, origin.id, depth)
-
-
-def _in_context(g: Graph, context: Context, steps, stance: str | None) -> tuple[str | None, str, str | None]:
-    """(stance, basis, stance_driver) of a result whose path is ``steps``, in ``context``."""
-    if any(context.edges.get(j, True) is None for _, _, _, j in steps):
-        return None, "inferred", None
-    if not steps or not EDGE_RULES[g.entry.edge_type(steps[-1][3])].stance:
-        return stance, "named", None
-    j = steps[-1][3]
-    if j in context.edges:
-        claim = context.edges[j]
-        return claim.stance, "named", claim.driver
-    return stance, "named", None
 
 
 def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None
@@ -435,7 +325,7 @@ def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | N
         stance = g.edge_stance(last, as_of) if last is not None and EDGE_RULES[edge_type(last)].stance else None
         basis = "named"
         if context is not None:
-            stance, basis, _ = _in_context(g, context, steps, stance)
+            stance, basis, _ = in_context(g, context, steps, stance)
         if stance != "dropped":  # as exposure leaves it out
             out[node_id] = (round(score, 6), stance, basis)
     for etf_id, (score, _, _) in look_through(g, best, origin.id, as_of).items():
@@ -564,7 +454,7 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
 
 def _driver_in_context(g: Graph, reach: Reach, as_of) -> Reach:
     """``reach`` (a driver reaching a name) with its basis: ``inferred`` when a stance hop
-    of its path has no claim that counts for the driver (:func:`claim_counts`)."""
+    of its path has no claim that counts for the driver (:func:`~supplychain.context.claim_counts`)."""
     context = driver_context(g, reach.id)
     hops = []
     stance, stance_driver, basis = reach.stance, None, "named"

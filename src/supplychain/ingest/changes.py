@@ -27,7 +27,8 @@ from typing import Iterable
 from ..errors import SupplyChainError
 from ..graph import Graph
 from ..gcpause import gc_paused
-from ..query import _ContextAdjacency, _context, _hops, driver_context
+from ..context import ContextAdjacency, build_context, driver_context
+from ..query import _hops
 from ..schema import EDGE_RULES, EXPOSED_TYPES, STANCES, Claim, Edge, current_claim
 
 KINDS = ("new", "upgrade", "downgrade", "dropped", "new_sector")
@@ -225,9 +226,9 @@ def changes(
             ctx_now = ctx_then = None
             if tagged:  # claims name their drivers: walk with this driver's weights
                 mine = driver_context(g, d.id)
-                ctx_now, ctx_then = _context(g, mine, None), _context(g, mine, before)
-                then = _reach(_ContextAdjacency(g, then_flow, ctx_then), d.id, depth)
-                now = _reach(_ContextAdjacency(g, now_flow, ctx_now), d.id, depth)
+                ctx_now, ctx_then = build_context(g, mine, None), build_context(g, mine, before)
+                then = _reach(ContextAdjacency(g, then_flow, ctx_then), d.id, depth)
+                now = _reach(ContextAdjacency(g, now_flow, ctx_now), d.id, depth)
             else:
                 then = _reach(then_flow, d.id, depth)
                 now = _reach(now_flow, d.id, depth)

@@ -120,7 +120,7 @@ def dropped_sectors(p: Planner, m, driver: str, line: int) -> tuple[str | None, 
     else the company's sub-sectors that the note's driver (or a driver it drives) reaches.
     A drop adds no node and no ``drives`` edge: a name that was never on the driver's list
     has nothing to be dropped from (the plan notes it)."""
-    from ..query import driver_context
+    from ..context import driver_context
 
     def skip(why: str):
         p.plan.notes.append(f"{m.name} is dropped (line {line}) but {why}: nothing recorded")

@@ -314,7 +314,7 @@ class Planner(NodeKinds):
             return claims
         scope = self.__dict__.setdefault("_scopes", {})
         if driver not in scope:
-            from ..query import driver_context
+            from ..context import driver_context
 
             scope[driver] = driver_context(self.g, driver) if driver in self.g.nodes else frozenset({driver})
         return [c for c in claims if c.driver is None or c.driver in scope[driver]]
