@@ -115,3 +115,38 @@ def test_a_patch_node_that_exists_is_not_changed_and_the_plan_says_so(graph_copy
     # the note gave 中科曙光 its listing from the security master; the patch's English name differs
     assert "  note          中科曙光 is already dawning-information-industry; its name_en was not changed " \
            "(patches add; edit the graph file to change a node)" in out.splitlines()
+
+
+RANGE_PATCH = """\
+report:
+  title: 渠道调研：阿里云四季度资本开支
+  date: 2025-12-08
+claims:
+  - type: member_of
+    source: 中际旭创
+    target: 光模块
+    stance: recommended
+    quote: 渠道反馈800G光模块订单饱满。
+metrics:
+  - {driver: 阿里云资本开支, name: 资本开支指引, low: %s, high: %s, unit: 亿元, period: FY2026Q4,
+     quote: 渠道预计四季度资本开支在360-400亿元之间。}
+"""
+
+
+def test_a_patch_metric_keeps_a_range(graph_copy, tmp_path, capsys):
+    patch = tmp_path / "channel_check_2025-12-08.yaml"
+    patch.write_text(RANGE_PATCH % (360, 400), encoding="utf-8")
+    code, out, err = run(capsys, "--graph", graph_copy, "apply", str(patch))
+    assert code == 0, err
+    metric = next(m for m in load_graph(graph_copy).nodes["alibaba-capex"].metrics if m.period == "FY2026Q4")
+    assert (metric.value, metric.low, metric.high, metric.unit) == (None, 360, 400, "亿元")
+    assert "360–400 亿元" in out
+
+
+def test_a_patch_range_upside_down_is_refused(graph_copy, tmp_path, capsys):
+    patch = tmp_path / "channel_check_2025-12-08.yaml"
+    patch.write_text(RANGE_PATCH % (400, 360), encoding="utf-8")
+    before = graph_copy.read_bytes()
+    code, out, err = run(capsys, "--graph", graph_copy, "apply", str(patch))
+    assert code == 1 and graph_copy.read_bytes() == before
+    assert err.splitlines()[0].startswith(f"Error: {patch}:11: metrics[0]: low 400 is above high 360") and "low" in err.splitlines()[0]

@@ -18,6 +18,8 @@ The patch format (every key but ``claims`` is optional)::
     metrics:                     # numbers for a driver, quoted
       - {driver: 阿里云资本开支, name: 资本开支, value: 380, unit: 亿元, yoy: 20.6,
          period: FY2026Q3, quote: "……"}
+      - {driver: 阿里云资本开支, name: 资本开支指引, low: 360, high: 400,   # a range
+         unit: 亿元, period: FY2026Q4, quote: "……"}
 
 A claim may name another ``report`` already in the graph (its date is that report's).
 Applying the same patch twice changes nothing: an edge already holding a claim from the
@@ -79,6 +81,8 @@ class PatchMetric(_Strict):
     driver: Text
     name: Text
     value: float | None = None
+    low: float | None = None
+    high: float | None = None
     unit: str | None = None
     period: str | None = None
     yoy: float | None = None
@@ -276,7 +280,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
         if d is None or date is None:
             continue
         try:
-            metric = Metric(name=m.name, value=m.value, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
+            metric = Metric(name=m.name, value=m.value, low=m.low, high=m.high, unit=m.unit, period=m.period, yoy=m.yoy, qualifier=m.qualifier,
                             source=Evidence(report=rid, date=date, quote=m.quote))
         except ValidationError as e:
             issues += [(("metrics", i), _message(err)) for err in e.errors(include_url=False)]
