@@ -184,6 +184,10 @@ def write_parts(data: GraphData, f, slice_bytes: int = SLICE_BYTES) -> tuple[Gra
             if read is None or len(read) != len(items):
                 return None, ""
             keep = models[kind]
+            if _all_same(items, read):
+                keep.extend(items)  # one copy of the graph, not two
+                del read, part
+                continue
             for mine, back in zip(items, read):
                 if _same(mine, back):
                     keep.append(mine)  # one copy of the graph, not two
@@ -210,16 +214,26 @@ def write_parts(data: GraphData, f, slice_bytes: int = SLICE_BYTES) -> tuple[Gra
 
 def _same(a: BaseModel, b: BaseModel) -> bool:
     """``a == b`` with the same fields set, nested models too (what the cache entry
-    keeps: ``model_dump(exclude_unset=True)``), in one pass."""
-    if type(a) is not type(b) or a.__pydantic_fields_set__ != b.__pydantic_fields_set__:
+    keeps: ``model_dump(exclude_unset=True)``), in one pass.
+
+    ``b`` is what validation gave. A model whose fields hold no model (a claim, a
+    listing) is compared as its ``__dict__``, in C; the others field by field, their
+    models recursively."""
+    t = type(a)
+    if t is not type(b) or a.__pydantic_fields_set__ != b.__pydantic_fields_set__:
         return False
     if a.__pydantic_extra__ != b.__pydantic_extra__ or a.__pydantic_private__ != b.__pydantic_private__:
         return False
     mine, other = a.__dict__, b.__dict__
-    if len(mine) != len(other):
+    nested = _NESTED.get(t)
+    if nested is None:
+        nested = _NESTED[t] = _nested_fields(t)
+    if not nested:
+        return mine == other  # (``b`` was validated: none of its values is a model, so none of ``a``'s)
+    if mine.keys() != other.keys():
         return False
     for name, v in mine.items():
-        w = other.get(name, _MISSING)
+        w = other[name]
         if v is w:
             continue
         if type(v) is list:
@@ -236,4 +250,86 @@ def _same(a: BaseModel, b: BaseModel) -> bool:
     return True
 
 
-_MISSING = object()
+_NESTED: dict[type, frozenset[str]] = {}
+
+
+def _nested_fields(cls: type) -> frozenset[str]:
+    """The fields of a model class whose annotation names a model (``list[Claim]``,
+    ``Evidence``, ``list[Metric]``)."""
+    import typing
+
+    def models_in(annotation) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(models_in(arg) for arg in typing.get_args(annotation))
+
+    return frozenset(name for name, info in cls.model_fields.items() if models_in(info.annotation))
+
+
+def _all_same(mine: list, back: list) -> bool:
+    """``all(_same(a, b) for a, b in zip(mine, back))`` for lists of the same length, in
+    a few C-level list comparisons when ``back`` is models of one class whose fields are
+    plain values and one list of models without model fields (edges and their claims):
+    several times faster than model by model."""
+    cls = type(back[0]) if back else None
+    shape = _SHAPES.get(cls, False) if cls is not None else None
+    if shape is False:
+        shape = _SHAPES[cls] = _shape(cls)
+    if shape is None or any(type(y) is not cls for y in back):
+        return all(_same(a, b) for a, b in zip(mine, back))
+    plain, many, bare = shape
+
+    def columns(items: list):
+        """What is compared, a column at a time (each a list made in C: a tuple per
+        model would cost twice as much)."""
+        values = [x.__dict__ for x in items]
+        yield [type(x) for x in items]
+        yield [x.__pydantic_fields_set__ for x in items]
+        yield [len(d) for d in values]
+        yield [plain(d) for d in values]
+        lists = [d[many] for d in values]
+        yield [type(v) for v in lists]
+        yield [len(v) for v in lists]
+        inner = [c for v in lists for c in v]
+        yield [type(c) for c in inner]
+        yield [c.__dict__ for c in inner]
+        yield [c.__pydantic_fields_set__ for c in inner]
+        if not bare:  # extra fields or private attributes: compared too
+            yield [(x.__pydantic_extra__, x.__pydantic_private__) for x in items]
+            yield [(c.__pydantic_extra__, c.__pydantic_private__) for c in inner]
+
+    try:
+        return all(x == y for x, y in zip(columns(mine), columns(back)))
+    except (AttributeError, KeyError, TypeError):  # something that is no model of the class
+        return False
+
+
+_SHAPES: dict[type, tuple | None] = {}
+
+
+def _shape(cls: type) -> tuple | None:
+    """(a getter of the plain fields' values, the name of the list of flat models, whether
+    both classes are :func:`_bare`) of a model class that has exactly one field holding models, a list of models of one class
+    without model fields; None for any other class."""
+    import operator
+    import typing
+
+    if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+        return None
+    nested = _nested_fields(cls)
+    if len(nested) != 1:
+        return None
+    (many,) = nested
+    annotation = cls.model_fields[many].annotation
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is not list or len(args) != 1 or not isinstance(args[0], type) or _nested_fields(args[0]):
+        return None
+    plain = [name for name in cls.model_fields if name != many]
+    getter = (operator.itemgetter(*plain) if len(plain) > 1 else lambda d: d[plain[0]]) if plain else (lambda d: ())
+    return getter, many, _bare(cls) and _bare(args[0])
+
+
+def _bare(cls: type) -> bool:
+    """Whether instances of a model class never hold extra fields nor private attributes
+    (``extra="forbid"``, none declared): then both are None, and not compared."""
+    return cls.model_config.get("extra") == "forbid" and not cls.__private_attributes__
