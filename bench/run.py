@@ -30,7 +30,10 @@ then timed, each figure the median of repeated runs (fewer repeats for slow ones
   speed-and-scale issue measured at 3.3 s on the 10k graph where its targets were set:
   this machine's speed relative to that one, measured in the same run. Every figure's
   ``vs_reference`` is its median over this one (the YAML-engine issue's targets: cold
-  10k ≤ 0.25, 100k ≤ 0.3, a write of the 10k graph ≤ 0.4).
+  10k ≤ 0.25, 100k ≤ 0.3, a write of the 10k graph ≤ 0.4), and ``cpu_vs_reference``
+  the same for CPU time (``cpu_median_s``: this process's for in-process figures, the
+  command's user + system time for whole commands), which a machine shared with other
+  work disturbs less than wall time.
 
 The plain approach (bench/plain.py: PyYAML with the garbage collector on, pydantic,
 networkx ``all_simple_paths``) is timed on the same graph in the same run, and the
@@ -61,18 +64,20 @@ sys.path.insert(0, str(BENCH))
 import plain  # noqa: E402  (bench/plain.py)
 
 
-def measure(fn, repeat: int, budget: float) -> tuple[float, list[float], object]:
+def measure(fn, repeat: int, budget: float) -> tuple[float, list[float], object, float]:
     """Run ``fn`` up to ``repeat`` times (at least once, fewer when a run is slow); return
-    (median seconds, all runs, last result)."""
+    (median seconds, all runs, last result, median CPU seconds of this process)."""
     runs: list[float] = []
+    cpu: list[float] = []
     result = None
     while len(runs) < repeat:
-        t = time.perf_counter()
+        c, t = time.process_time(), time.perf_counter()
         result = fn()
         runs.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         if sum(runs) > budget and len(runs) >= 1:
             break
-    return statistics.median(runs), runs, result
+    return statistics.median(runs), runs, result, statistics.median(cpu)
 
 
 # A small process runs each command and reports its wall time and peak RSS: measured from
@@ -85,13 +90,14 @@ p = subprocess.Popen(sys.argv[2:])
 _, status, usage = os.wait4(p.pid, 0)
 wall = time.perf_counter() - t
 with open(sys.argv[1], "w") as f:
-    f.write(f"{wall} {usage.ru_maxrss}")
+    f.write(f"{wall} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def run_process(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[float, float, int, str]:
-    """Run a command; (wall seconds, peak RSS in MB, exit code, stdout+stderr tail)."""
+def run_process(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[float, float, int, str, float]:
+    """Run a command; (wall seconds, peak RSS in MB, exit code, stdout+stderr tail, CPU
+    seconds: user + system)."""
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
         p = subprocess.Popen(
             [sys.executable, "-c", _RUNNER, report.name, *cmd], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT
@@ -104,26 +110,28 @@ def run_process(cmd: list[str], env: dict | None = None, timeout: float = 3600) 
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
         measured = report.read().split()
-    if len(measured) != 2:
-        return float("nan"), float("nan"), p.returncode or 1, text[-2000:]
-    return float(measured[0]), int(measured[1]) / 1024, p.returncode, text[-2000:]
+    if len(measured) != 3:
+        return float("nan"), float("nan"), p.returncode or 1, text[-2000:], float("nan")
+    return float(measured[0]), int(measured[1]) / 1024, p.returncode, text[-2000:], float(measured[2])
 
 
 def measure_process(cmd, repeat, budget, env=None, before=None, timeout=3600):
-    """Median wall time and peak RSS of repeated runs of a command (``before`` runs first each time)."""
-    walls, rss, last = [], [], None
+    """(median wall time, the runs, peak RSS, the last output, median CPU time) of repeated
+    runs of a command (``before`` runs first each time)."""
+    walls, rss, cpu, last = [], [], [], None
     while len(walls) < repeat:
         if before:
             before()
-        wall, mb, rc, text = run_process(cmd, env, timeout)
+        wall, mb, rc, text, seconds = run_process(cmd, env, timeout)
         if rc != 0:
             raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {text}")
         walls.append(wall)
         rss.append(mb)
+        cpu.append(seconds)
         last = text
         if sum(walls) > budget:
             break
-    return statistics.median(walls), walls, max(rss), last
+    return statistics.median(walls), walls, max(rss), last, statistics.median(cpu)
 
 
 def supplychain_cmd() -> list[str]:
@@ -189,6 +197,9 @@ def run_size(n: int, args) -> dict:
 
     def record(name, ours, plain_=None, **extra):
         m = {"median_s": round(ours[0], 6), "runs": [round(r, 6) for r in ours[1]], **extra}
+        cpu = ours[4] if len(ours) == 5 else ours[3] if len(ours) == 4 else None  # measure_process / measure
+        if cpu is not None:
+            m["cpu_median_s"] = round(cpu, 6)
         if plain_ is not None:
             m["plain_median_s"] = round(plain_[0], 6)
             m["plain_runs"] = [round(r, 6) for r in plain_[1]]
@@ -252,12 +263,12 @@ def run_size(n: int, args) -> dict:
     warm = measure_process(cli, repeat, budget, env)
     theirs = None if args.skip_plain else measure_process(plain_cli, slow_repeat, budget, env)
     plain_rss = {"plain_peak_rss_mb": round(theirs[2], 1)} if theirs else {}
-    record("cli cold", cold[:2], theirs and theirs[:2], peak_rss_mb=round(cold[2], 1), **plain_rss)
-    record("cli warm", warm[:2], theirs and theirs[:2], peak_rss_mb=round(warm[2], 1), **plain_rss)
+    record("cli cold", cold, theirs and theirs[:2], peak_rss_mb=round(cold[2], 1), **plain_rss)
+    record("cli warm", warm, theirs and theirs[:2], peak_rss_mb=round(warm[2], 1), **plain_rss)
     no_cache = measure_process(cli, slow_repeat, budget, {**env, "SUPPLYCHAIN_NO_CACHE": "1"})
-    record("cli no cache", no_cache[:2], theirs and theirs[:2], peak_rss_mb=round(no_cache[2], 1), **plain_rss)
+    record("cli no cache", no_cache, theirs and theirs[:2], peak_rss_mb=round(no_cache[2], 1), **plain_rss)
     help_ = measure_process([*sc, "--help"], repeat, budget, env)
-    record("cli --help", help_[:2])
+    record("cli --help", help_)
 
     # writing the whole graph: in-process, then whole ingest and apply commands that write
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
@@ -281,7 +292,7 @@ def run_size(n: int, args) -> dict:
 
                 try:
                     m = measure_process([*sc, "-g", str(copy), *argv(copy)], slow_repeat, budget, env, before=fresh_copy, timeout=args.timeout)
-                    record(name, m[:2], peak_rss_mb=round(m[2], 1))
+                    record(name, m, peak_rss_mb=round(m[2], 1))
                 except RuntimeError as e:
                     metrics[name] = {"error": str(e)[-500:]}
                     print(f"  {name:<22} failed: {str(e)[-200:]}", flush=True)
@@ -295,7 +306,7 @@ def run_size(n: int, args) -> dict:
             cmd = [*sc, "-g", str(copy), "ingest", str(NOTE), "--driver", driver.name, "--dry-run"]
             try:
                 ing = measure_process(cmd, slow_repeat, budget, env, timeout=args.timeout)
-                record("ingest dry-run", ing[:2], peak_rss_mb=round(ing[2], 1))
+                record("ingest dry-run", ing, peak_rss_mb=round(ing[2], 1))
             except RuntimeError as e:
                 metrics["ingest dry-run"] = {"error": str(e)[-500:]}
                 print(f"  ingest dry-run         failed: {str(e)[-200:]}", flush=True)
@@ -313,12 +324,15 @@ def run_size(n: int, args) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             page = Path(tmp) / "graph.html"
             html = measure(lambda: export_html(g, page, driver=driver.name), slow_repeat, budget)
-            record("html export", html[:2], summary=str(html[2]).split(": ", 1)[-1])
+            record("html export", html, summary=str(html[2]).split(": ", 1)[-1])
     if "yaml reference" in metrics:
         ref = metrics["yaml reference"]["median_s"]
+        ref_cpu = metrics["yaml reference"].get("cpu_median_s")
         for m in metrics.values():
             if "median_s" in m:
                 m["vs_reference"] = round(m["median_s"] / ref, 3)
+            if "cpu_median_s" in m and ref_cpu:
+                m["cpu_vs_reference"] = round(m["cpu_median_s"] / ref_cpu, 3)
     return out
 
 
@@ -340,7 +354,7 @@ def one_claim_patch(g) -> str:
 
 
 def table(results: dict) -> str:
-    lines = [f"{'companies':>9}  {'metric':<16} {'ours (s)':>10} {'plain (s)':>10} {'ratio':>8}  {'vs ref':>7}  {'peak MB':>8} {'plain MB':>8}"]
+    lines = [f"{'companies':>9}  {'metric':<16} {'ours (s)':>10} {'plain (s)':>10} {'ratio':>8}  {'vs ref':>7}  {'cpu/ref':>7}  {'peak MB':>8} {'plain MB':>8}"]
     lines.append("-" * len(lines[0]))
     for n, r in results["sizes"].items():
         for name, m in r["metrics"].items():
@@ -350,6 +364,7 @@ def table(results: dict) -> str:
             plain_ = f"{m['plain_median_s']:>10.4f}" if "plain_median_s" in m else " " * 10
             ratio = f"{m['ratio']:>7.1f}x" if m.get("ratio") else " " * 8
             vs = f"{m['vs_reference']:>7.3f}" if "vs_reference" in m else " " * 7
+            vs += f"  {m['cpu_vs_reference']:>7.3f}" if "cpu_vs_reference" in m else " " * 9
             rss = f"{m['peak_rss_mb']:>8.0f}" if "peak_rss_mb" in m else ""
             rss += f" {m['plain_peak_rss_mb']:>8.0f}" if "plain_peak_rss_mb" in m else ""
             lines.append(f"{n:>9}  {name:<16} {m['median_s']:>10.4f} {plain_} {ratio}  {vs}  {rss}".rstrip())

@@ -201,3 +201,66 @@ def test_the_cache_entry_of_a_write_answers_as_the_file(tmp_path, monkeypatch):
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
     assert cache.cache_path(path, digest).exists()
     assert cache.load_data(path) == load_data(path) == load_data(GRAPH)
+
+
+# --------------------------------------------------------------------------- the check of a write
+
+
+def claim_at(data, quote_part: str):
+    """(edge index, claim index) of the first claim whose quote holds ``quote_part``."""
+    return next((i, k) for i, e in enumerate(data.edges) for k, c in enumerate(e.claims) if quote_part in c.quote)
+
+
+def test_the_batch_comparison_agrees_with_model_by_model(synth_file):
+    """slices._all_same (edges and claims compared a column at a time) says what _same
+    says model by model: equal when read back as written, not when a value or a field
+    set differs."""
+    from supplychain.slices import _all_same, _same
+
+    mine, back = load_data(synth_file).edges, load_data(synth_file).edges
+    assert _all_same(mine, back) and all(_same(a, b) for a, b in zip(mine, back))
+    changed = [e.model_copy(deep=True) for e in back]
+    changed[3].claims[0].quote += "。"
+    assert not _all_same(mine, changed) and not _same(mine[3], changed[3])
+    unset = [e.model_copy(deep=True) for e in back]
+    claim = next(c for e in unset for c in e.claims if "stance" in c.model_fields_set)
+    claim.__pydantic_fields_set__.discard("stance")  # the same value, not set in the file
+    assert not _all_same(mine, unset)
+    assert not _all_same(mine, [*back[:-1], back[-1].claims[0]])  # something that is no edge
+    nodes = load_data(synth_file).nodes  # of several classes: compared model by model
+    assert _all_same(nodes, load_data(synth_file).nodes)
+
+
+def test_a_model_written_unvalidated_is_returned_as_the_file_reads_it(tmp_path, monkeypatch):
+    """A claim changed without validation (a quote with spaces around it, which validation
+    strips) is written as it is, and the data returned, and the cache entry made from it,
+    are what reading the file gives: not the model in memory."""
+    monkeypatch.delenv("SUPPLYCHAIN_NO_CACHE", raising=False)
+    data = load_data(GRAPH)
+    i, k = 5, 0
+    claim = data.edges[i].claims[k]
+    data.edges[i].claims[k] = claim.model_copy(update={"quote": f"  {claim.quote}  "})
+    path = tmp_path / "g.yaml"
+    digest = cache.save_graph(data, path)
+    from_file = load_data(path)
+    assert f"'  {claim.quote}  '" in path.read_text(encoding="utf-8")
+    assert from_file.edges[i].claims[k].quote == claim.quote  # stripped by validation
+    assert cache.load_data(path) == from_file != data
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_read_leaves_the_collector_on_and_nothing_frozen():
+    import gc
+
+    gc.unfreeze()  # (an earlier load_graph in this process froze its graph)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    data, _ = store.read_graph(GRAPH, slice_bytes=SMALL)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert len(data.nodes) > 10
+    gc.freeze()  # as load_graph does: a graph frozen before stays frozen
+    try:
+        frozen = gc.get_freeze_count()
+        store.read_graph(GRAPH)
+        assert gc.get_freeze_count() >= frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -83,7 +83,10 @@ def _edge_doc(e) -> dict:
 
 def sorted_claims(e) -> list:
     """An edge's claims in canonical order (by date, report, stance, quote)."""
-    return sorted(e.claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
+    claims = e.claims
+    if len(claims) < 2:
+        return list(claims)
+    return sorted(claims, key=lambda c: (c.date, c.report, c.stance or "", c.quote))
 
 
 _FIELDS: dict[type, list[tuple[str, Any]]] = {}
@@ -201,17 +204,25 @@ def _fields(cls: type) -> list[tuple[str, Any]]:
 def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> None:
     """A model as a block mapping whose keys stand at ``pad`` (the first after ``lead``):
     the fields of ``model_dump(exclude_defaults=True)``, in :func:`_fields` order."""
-    for name, default in _fields(type(m)):
-        v = getattr(m, name)
-        if v is default or (v == default and type(v) is type(default)):
+    values = m.__dict__
+    for name, default in _FIELDS.get(type(m)) or _fields(type(m)):
+        v = values[name] if name in values else getattr(m, name)
+        if v is default:
             continue
         t = type(v)
+        if t is type(default) and v == default:
+            continue
         if t is str:
             s = scalars.get(v)
             if s is None:
                 s = _scalar_str(v, False)
                 if len(v) < 80:  # ids, names, dates; not quotes (each met once, and 100 MB of them at 100k)
                     scalars[v] = s
+            out.append(f"{lead}{name}: {s}\n")
+        elif t is dt.date:
+            s = scalars.get(v)
+            if s is None:
+                s = scalars[v] = v.isoformat()
             out.append(f"{lead}{name}: {s}\n")
         elif isinstance(v, BaseModel):
             out.append(f"{lead}{name}:\n")
@@ -262,10 +273,18 @@ _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 def _implicitly_str(s: str) -> bool:
     """Whether PyYAML reads ``s`` unquoted as a string (not a number, bool, null, date...)."""
-    for _, regexp in _RESOLVERS.get(s[0] if s else "", []) + _RESOLVERS.get(None, []):
+    first = s[0] if s else ""
+    regexps = _FIRST.get(first)
+    if regexps is None:
+        regexps = _FIRST[first] = [r for _, r in _RESOLVERS.get(first, []) + _RESOLVERS.get(None, [])]
+    for regexp in regexps:
         if regexp.match(s):
             return False
     return True
+
+
+_FIRST: dict[str, list] = {}
+"""The implicit resolvers' patterns that may match a string starting with a character."""
 
 
 def _plain_allowed(s: str) -> tuple[bool, bool]:

@@ -51,12 +51,14 @@ import sys
 from array import array
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import msgspec
 
+from .construct import _build_node, _fromordinal, _instance
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
+from .rows import FlowRows, _flow_rows, _ints, _rows, _view
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
 
 LAYOUT_VERSION = 4
@@ -102,36 +104,6 @@ class _Layout(msgspec.Struct, array_like=True):
     out_edges: tuple[bytes, bytes]  # start, edge
     in_edges: tuple[bytes, bytes]
     weights: dict[int, float] = {}  # claim position -> weight, for the few claims that carry one (holds)
-
-
-def _ints(code: str, values=()) -> array:
-    return array(code, values)
-
-
-def _rows(count: int, keys: Sequence[int]) -> tuple[array, list[int]]:
-    """Compressed rows: ``start`` (count + 1 offsets) and the positions of ``keys`` sorted
-    by key (a stable sort: the entries of one row keep their order).
-
-    >>> start, order = _rows(3, [2, 0, 2, 0])
-    >>> start.tolist(), order
-    ([0, 2, 2, 4], [1, 3, 0, 2])
-    """
-    counts = [0] * count
-    for k in keys:
-        counts[k] += 1
-    return _ints("i", accumulate(counts, initial=0)), sorted(range(len(keys)), key=keys.__getitem__)
-
-
-def _flow_rows(count: int, flows: tuple[list[int], list[int], list[float], list[int]]) -> tuple[bytes, bytes, bytes, bytes]:
-    """Flow entries (columns ``u``, ``v``, weight, edge) as compressed rows by ``u``."""
-    us, vs, weights, edges = flows
-    start, order = _rows(count, us)
-    return (
-        start.tobytes(),
-        _ints("i", [vs[k] for k in order]).tobytes(),
-        _ints("d", [weights[k] for k in order]).tobytes(),
-        _ints("i", [edges[k] for k in order]).tobytes(),
-    )
 
 
 def encode(data, names: dict | None = None) -> bytes:
@@ -259,53 +231,6 @@ def tickers(node) -> list[str]:
     """A node's tickers: the primary one first, then other listings."""
     out = [node.ticker] if getattr(node, "ticker", None) else []
     return out + [listing.ticker for listing in getattr(node, "listings", ())]
-
-
-def _view(buffer: bytes, code: str) -> memoryview:
-    return memoryview(buffer).cast(code)
-
-
-class FlowRows:
-    """A flow adjacency stored as compressed rows: ``rows.get(u)`` is the list of
-    ``(v, weight, edge index)`` that :func:`~supplychain.query.best_paths` walks."""
-
-    def __init__(self, entry: "Entry", rows: tuple[bytes, bytes, bytes, bytes]):
-        self._entry = entry
-        self._start = _view(rows[0], "i")
-        self._node = _view(rows[1], "i")
-        self._weight = _view(rows[2], "d")
-        self._edge = _view(rows[3], "i")
-
-    def get(self, node_id: str, default=()):
-        i = self._entry.index.get(node_id)
-        if i is None:
-            return default
-        a, b = self._start[i], self._start[i + 1]
-        if a == b:
-            return default
-        ids = self._entry.ids
-        return [(ids[v], w, j) for v, w, j in zip(self._node[a:b].tolist(), self._weight[a:b].tolist(), self._edge[a:b].tolist())]
-
-    def __getitem__(self, node_id: str):
-        found = self.get(node_id, None)
-        if found is None:
-            raise KeyError(node_id)
-        return found
-
-    def __contains__(self, node_id: object) -> bool:
-        return self.get(node_id, None) is not None  # type: ignore[arg-type]
-
-    def items(self) -> Iterator[tuple[str, list]]:
-        for node_id in self._entry.ids:
-            found = self.get(node_id, None)
-            if found is not None:
-                yield node_id, found
-
-    def __iter__(self) -> Iterator[str]:
-        return (node_id for node_id, _ in self.items())
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.items())
 
 
 class Entry:
@@ -607,127 +532,3 @@ class Entry:
                 u, v = (s, d) if (rule.flow == "forward") != reverse else (d, s)
                 adj.setdefault(table[u], []).append((table[v], w, j))
         return adj
-
-
-# --------------------------------------------------------------------------- building
-#
-# Models are built without validation (an entry only ever holds validated data), the way
-# ``model_construct`` does but without its per-call overhead: a new instance gets its
-# ``__dict__`` (fields in declaration order, defaults filled in) and its fields set.
-
-_new = object.__new__
-_fromordinal = dt.date.fromordinal
-
-
-def _slot_setters() -> tuple:
-    """Setters of BaseModel's four slots, called directly (faster than setattr)."""
-    from pydantic import BaseModel
-
-    slots = BaseModel.__dict__
-    names = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-    return tuple(slots[name].__set__ for name in names)
-
-
-_set_dict, _set_fields, _set_extra, _set_private = _slot_setters()
-
-
-def _instance(cls, values: dict, fields_set: set):
-    obj = _new(cls)
-    _set_dict(obj, values)
-    _set_fields(obj, fields_set)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
-
-
-class _Plan:
-    """How to build one model class from the dict of its fields (dates as ISO text)."""
-
-    def __init__(self, cls):
-        import typing
-
-        from pydantic_core import PydanticUndefined
-
-        self.cls = cls
-        self.names = frozenset(cls.model_fields)
-        self.template: dict[str, Any] = {}  # every field in declaration order, with its default
-        self.factories: list[tuple[str, Any]] = []  # fields whose default is made fresh
-        self.required: list[str] = []
-        self.converters: list[tuple[str, Any]] = []
-        for name, info in cls.model_fields.items():
-            self.template[name] = None if info.default is PydanticUndefined else info.default
-            if info.default_factory is not None:
-                self.factories.append((name, info.default_factory))
-            elif info.default is PydanticUndefined:
-                self.required.append(name)
-            convert = _converter(info.annotation, typing)
-            if convert is not None:
-                self.converters.append((name, convert))
-
-    def build(self, given: dict):
-        if not given.keys() <= self.names:
-            raise ValueError(f"unknown fields {sorted(given.keys() - self.names)}")
-        values = self.template.copy()
-        values.update(given)  # keeps the declaration order of the template
-        for name, factory in self.factories:
-            if name not in given:
-                values[name] = factory()
-        for name in self.required:
-            if name not in given:
-                raise ValueError(f"missing field {name!r}")
-        for name, convert in self.converters:
-            v = given.get(name)
-            if v is not None:
-                values[name] = convert(v)
-        return _instance(self.cls, values, set(given))
-
-
-_PLANS: dict[type, _Plan] = {}
-
-
-def _plan(cls) -> _Plan:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = _Plan(cls)
-    return plan
-
-
-def _converter(annotation, typing):
-    """A function turning the stored form of a field back into its model value, or None
-    when the stored value is the value (strings, numbers, lists of them)."""
-    from pydantic import BaseModel
-
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _converter(typing.get_args(annotation)[0], typing)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _converter(args[0], typing)
-        return None
-    if origin is list:
-        (item,) = typing.get_args(annotation)
-        convert = _converter(item, typing)
-        return None if convert is None else (lambda values: [convert(v) for v in values])
-    if annotation is dt.date:
-        return dt.date.fromisoformat
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return lambda given: _plan(annotation).build(given)
-    return None
-
-
-_NODE_CLASSES: dict[str, type] | None = None
-
-
-def _build_node(given: dict):
-    global _NODE_CLASSES
-    if _NODE_CLASSES is None:
-        import typing
-
-        from .schema import Node
-
-        classes = typing.get_args(typing.get_args(Node)[0])
-        _NODE_CLASSES = {typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in classes}
-    if not isinstance(given, dict) or given.get("type") not in _NODE_CLASSES:
-        raise ValueError("not a node")
-    return _plan(_NODE_CLASSES[given["type"]]).build(given)

@@ -20,181 +20,30 @@ more than 4,300 digits, numbers that are not finite, and more than
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import hashlib
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
-import yaml_rs
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from .errors import FileFormatError, GraphValidationError, Issue
+from .errors import FileFormatError, GraphValidationError
 from .files import atomic_write, atomic_writer, graph_lock, not_regular, read_text  # noqa: F401 (re-exported)
 from .canonical import HEADER, canonical, dump_graph, pyyaml_dump, sorted_claims  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
-from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node, edge_key
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node
+from .slices import SLICE_BYTES, Unsliced, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
+from .yamlread import _StrictLoader, _parse_with_engine, format_path, locate, parse_yaml, positions  # noqa: F401 (re-exported)
 
 MAX_GRAPH_BYTES = 512 * 1024 * 1024
 """The largest graph file read (512 MiB): three times the 100k-company graph (156 MB).
 A bigger file, or one that is no regular file (``/dev/zero``, a pipe), is refused before
 a byte of it is read."""
-
-
-SLICE_BYTES = 2 * 1024 * 1024
-"""How much of a big graph file is parsed at a time (see :func:`read_in_slices`)."""
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, line: int, first_line: int):
-        self.key, self.line, self.first_line = key, line, first_line
-
-
-class _Refused(Exception):
-    def __init__(self, line: int, message: str):
-        self.line, self.message = line, message
-
-
-class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The C loader, refusing duplicate mapping keys instead of keeping the last one, and
-    integers too long to convert with a line instead of a traceback.
-
-    Dates stay strings here (no implicit timestamps): pydantic parses them, so a bad
-    date like ``2025-13-40`` is reported with its line like any other invalid value.
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_mapping(self, node, deep=False):  # noqa: D102
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            try:
-                if key in seen:
-                    raise _DuplicateKey(key, line, seen[key])
-            except TypeError:  # unhashable key: let PyYAML report it
-                continue
-            seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_int(self, node):  # noqa: D102
-        try:
-            return super().construct_yaml_int(node)
-        except ValueError:  # Python's limit of 4,300 digits for a decimal integer
-            digits = sum(c.isdigit() for c in node.value)
-            raise _Refused(
-                node.start_mark.line + 1,
-                f"a number of {digits} digits is too long (at most 4300); quote it if it is text",
-            ) from None
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def parse_yaml(text: str, file: str) -> Any:
-    """Parse YAML text as PyYAML's safe loader reads it (YAML 1.1, dates left as strings);
-    duplicate keys, aliases, over-long integers and syntax errors name their line.
-
-    The precise reading: patches, and graph files the engine could not read as meant.
-
-    >>> parse_yaml("a: &x [1]\\nb: *x\\n", "f.yaml")
-    Traceback (most recent call last):
-    supplychain.errors.FileFormatError: f.yaml:2: an alias (*name) repeats a value; write each value out (a graph file holds no anchors or aliases)
-    """
-    try:
-        with gc_paused():
-            loader = _StrictLoader(text)
-            try:
-                root = loader.get_single_node()
-                if root is None:
-                    return None
-                _refuse_aliases(text, root)
-                return loader.construct_document(root)
-            finally:
-                loader.dispose()
-    except _DuplicateKey as e:
-        raise FileFormatError(
-            file, e.line, f"duplicate key {e.key!r} (first at line {e.first_line}); keep one of them"
-        ) from None
-    except _Refused as e:
-        raise FileFormatError(file, e.line, e.message) from None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = e.problem or str(e)
-        raise FileFormatError(file, line, f"invalid YAML: {problem}") from None
-    except yaml.YAMLError as e:
-        raise FileFormatError(file, 0, f"invalid YAML: {e}") from None
-    except RecursionError:
-        raise FileFormatError(file, 0, "invalid YAML: nested too deeply") from None
-
-
-def _refuse_aliases(text: str, root: yaml.Node) -> None:
-    """Raise :class:`_Refused` at the first alias (``*name``) if the composed tree has one.
-
-    The tree shares an aliased node, so a node reached twice means an alias: this walk is
-    linear even for a bomb (nine lines of nine aliases each are 9**9 values once expanded).
-    The alias's line comes from the parser's events, read again only then.
-    """
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            line = next(
-                (e.start_mark.line + 1 for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)),
-                node.start_mark.line + 1,
-            )
-            raise _Refused(line, "an alias (*name) repeats a value; write each value out (a graph file holds no anchors or aliases)")
-        seen.add(id(node))
-        if type(node) is yaml.MappingNode:
-            for k, v in node.value:
-                stack.append(k)
-                stack.append(v)
-        elif type(node) is yaml.SequenceNode:
-            stack.extend(node.value)
-
-
-_NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
-_EXPLICIT_TAG = re.compile(r"(?:^|[\s\[{,])!", re.M)
-"""Where a tag may start: the engine ignores tags PyYAML refuses, so such text goes to
-PyYAML. (A ``!`` after a space inside a quoted string sends it there too: slower, same data.)"""
-
-
-def _parse_with_engine(text: str | bytes) -> Any:
-    """yaml-rs's reading of a graph text (or of its UTF-8 bytes), or None when PyYAML must
-    read it instead: an explicit tag, an alias, a duplicate key, a syntax error, an
-    over-long number, several documents, a byte-order mark (the precise parse then names
-    the problem, or reads what the engine would not)."""
-    if isinstance(text, bytes):
-        if b"!" in text and _EXPLICIT_TAG_BYTES.search(text) or text.startswith(b"\xef\xbb\xbf"):
-            return None
-        read = yaml_rs.load
-    else:
-        if "!" in text and _EXPLICIT_TAG.search(text):  # (the `in` first: 0.004 s against 0.6 s at 10k)
-            return None
-        read = yaml_rs.loads
-    try:
-        raw = read(text, parse_datetime=False, alias_limits=_NO_ALIASES)
-    except (yaml_rs.YAMLDecodeError, ValueError, OverflowError, RecursionError, UnicodeError):
-        return None
-    return raw if isinstance(raw, dict) else None
-
-
-_EXPLICIT_TAG_BYTES = re.compile(_EXPLICIT_TAG.pattern.encode(), re.M)
 
 
 def check_graph_file(path: Path | str) -> None:
@@ -237,7 +86,37 @@ def read_graph(
     text is read whole by the engine, whose objects are dropped as validation goes. Only
     when something is to report (or the engine declines the text) is the text decoded
     and read as :func:`parse_graph_text` does. ``names``: see there.
+
+    What the read made goes straight to the collector's oldest generation
+    (:func:`_made_old`): the models of a big graph are walked by no collection on the
+    way (the first one after the read walked them all: a tenth of a cold load at 10k).
     """
+    with _made_old():
+        return _read_graph(path, names, slice_bytes)
+
+
+@contextlib.contextmanager
+def _made_old() -> Iterator[None]:
+    """Pause the collector for the block, then move every object it tracks to its oldest
+    generation without walking them (:func:`gc.freeze` then :func:`gc.unfreeze`, two
+    list splices). Objects made in the block and kept (a graph's models, which make no
+    reference cycles) are then left to the rare full collections. Nothing is moved when
+    the collector is off or objects are frozen already (``load_graph`` freezes a loaded
+    graph: unfreezing would hand it back to the collector)."""
+    if not gc.isenabled() or gc.get_freeze_count():
+        with gc_paused():
+            yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
+
+
+def _read_graph(path: Path | str, names: dict | None, slice_bytes: int) -> tuple[GraphData, str]:
     check_graph_file(path)
     file = str(path)
     try:
@@ -353,129 +232,6 @@ def _validate_in_slices(raw: dict) -> GraphData | None:
     except ValidationError:
         return None
 
-
-# --------------------------------------------------------------------------- slices
-
-_TOP_LINE = re.compile(rb"(?:[^-#\s]|-\S)[^\n]*")
-"""A line at column 0 that is neither a list item (``- ``), a comment nor blank: in the
-canonical file, only ``version: 1``, ``nodes:`` and ``edges:``."""
-
-
-_TOP_LINES = re.compile(b"\n" + _TOP_LINE.pattern)
-
-
-class _Unsliced(Exception):
-    """The text is not in the canonical shape, or one slice of it not as it should be:
-    read it whole."""
-
-
-def read_in_slices(blob: bytes, slice_bytes: int = SLICE_BYTES) -> GraphData | None:
-    """Validated data of a canonical graph file's bytes, parsed ``slice_bytes`` at a time
-    (cut before a list item at column 0, ``- ``), or None when the text must be read
-    whole (:func:`read_graph`'s usual path, with its messages): it is not in the
-    canonical shape (``version``, then ``nodes:``, then ``edges:``, nothing else at
-    column 0), or a slice is not read as a list of valid nodes or edges.
-
-    Each slice's raw objects are dropped once its models exist, so the peak is the
-    models plus one slice (the whole file's raw objects are 1.7 GB at 100k companies).
-    A slice the engine does not read as a valid list (a tag, an alias, a plain
-    ``002837``) makes the whole file be read again with PyYAML, slice by slice, as the
-    whole-file path reads such a file with PyYAML.
-    """
-    if blob.startswith(b"\xef\xbb\xbf") or b"\x00" in blob[:8192]:
-        return None
-    try:
-        head, sections = _cut(blob, slice_bytes)
-        for engine in (True, False):
-            try:
-                return _read_cut(blob, head, sections, engine)
-            except _Unsliced:
-                if not engine:
-                    raise
-    except _Unsliced:
-        return None
-    return None
-
-
-def _cut(blob: bytes, slice_bytes: int) -> tuple[bytes, list[tuple[str, list[tuple[int, int]]]]]:
-    """(the text before ``nodes:``, [(section, [(start, stop) of each slice])])."""
-    first = _TOP_LINE.match(blob)
-    keys = [(0, first.group())] if first else []
-    keys += [(m.start() + 1, m.group()[1:]) for m in _TOP_LINES.finditer(blob)]
-    if len(keys) == 3 and keys[0][1].startswith(b"version:"):
-        keys = keys[1:]
-    if [k for _, k in keys] != [b"nodes:", b"edges:"]:
-        raise _Unsliced
-    (nodes_at, _), (edges_at, _) = keys
-    sections = []
-    for name, start, stop in (("nodes", nodes_at + 7, edges_at), ("edges", edges_at + 7, len(blob))):
-        cuts, pos = [], start
-        while pos < stop:
-            cut = blob.find(b"\n- ", pos + slice_bytes, stop)
-            cut = stop if cut < 0 else cut + 1
-            cuts.append((pos, cut))
-            pos = cut
-        if not cuts:
-            raise _Unsliced  # "edges:" on the last line: null, not an empty list
-        sections.append((name, cuts))
-    return blob[:nodes_at], sections
-
-
-def _read_cut(blob: bytes, head: bytes, sections: list, engine: bool) -> GraphData:
-    top = _read_part(head, engine)
-    if top is None:
-        top = {}
-    if type(top) is not dict or set(top) - {"version"}:
-        raise _Unsliced
-    models: dict[str, list] = {}
-    for name, cuts in sections:
-        adapter = _node_list() if name == "nodes" else _edge_list()
-        done: list = []
-        for start, stop in cuts:
-            raw = _read_part(blob[start:stop], engine)
-            if type(raw) is not list:
-                raise _Unsliced  # an empty section (null), or not a list
-            try:
-                done.extend(adapter.validate_python(raw))
-            except ValidationError:
-                raise _Unsliced from None
-            del raw
-        models[name] = done
-    try:
-        return GraphData.model_validate({**top, **models})
-    except ValidationError:
-        raise _Unsliced from None
-
-
-def _read_part(part: bytes, engine: bool) -> Any:
-    """One slice read by the engine (or by PyYAML): its raw objects; :class:`_Unsliced`
-    when it cannot be read."""
-    if engine:
-        if b"!" in part and _EXPLICIT_TAG_BYTES.search(part):
-            raise _Unsliced
-        try:
-            return yaml_rs.load(part, parse_datetime=False, alias_limits=_NO_ALIASES)
-        except (yaml_rs.YAMLDecodeError, ValueError, OverflowError, RecursionError, UnicodeError):
-            raise _Unsliced from None
-    try:
-        return parse_yaml(part.decode("utf-8"), "")
-    except (FileFormatError, UnicodeError):
-        raise _Unsliced from None
-
-
-_ADAPTERS: dict[str, TypeAdapter] = {}
-
-
-def _node_list() -> TypeAdapter:
-    if "nodes" not in _ADAPTERS:
-        _ADAPTERS["nodes"] = TypeAdapter(list[Node])
-    return _ADAPTERS["nodes"]
-
-
-def _edge_list() -> TypeAdapter:
-    if "edges" not in _ADAPTERS:
-        _ADAPTERS["edges"] = TypeAdapter(list[Edge])
-    return _ADAPTERS["edges"]
 
 
 def _check_valid_part(raw: dict) -> list[tuple[tuple, str]]:
@@ -595,7 +351,7 @@ def check_references(
             ok = True
         if ok and e.source == e.target:
             issues.append((("edges", i, "target"), f"edge joins {e.source!r} to itself"))
-        key = edge_key(e.type, e.source, e.target)
+        key = (e.type, e.source, e.target) if rule.directed or e.source <= e.target else (e.type, e.target, e.source)  # edge_key
         if key in seen_edges:
             issues.append((("edges", i), f"duplicate edge {e.type} {e.source} -> {e.target} (first at edges[{seen_edges[key]}]); merge their claims"))
         else:
@@ -662,54 +418,7 @@ def _unknown(value: str, known, what: str) -> str:
     return f"unknown {what} {value!r}{hint}"
 
 
-# --------------------------------------------------------------------------- positions
-
-
-def format_path(path: tuple) -> str:
-    """``('edges', 3, 'claims', 0, 'date')`` → ``edges[3].claims[0].date``."""
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
-def locate(text: str, file: str, issues: list[tuple[tuple, str]]) -> list[Issue]:
-    """Turn (key path, message) pairs into :class:`Issue` objects with line numbers."""
-    lines = positions(text)
-    out = []
-    for path, msg in issues:
-        line = 0
-        for n in range(len(path), -1, -1):  # the deepest part of the path that exists
-            if path[:n] in lines:
-                line = lines[path[:n]]
-                break
-        out.append(Issue(file, line, format_path(path), msg))
-    return out
-
-
-def positions(text: str) -> dict[tuple, int]:
-    """Map every key path of a YAML document to its 1-based line."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return {}
-    out: dict[tuple, int] = {}
-    stack = [((), root)]
-    while stack:
-        path, node = stack.pop()
-        if node is None:
-            continue
-        out.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                p = path + (k.value,)
-                out[p] = k.start_mark.line + 1
-                if not isinstance(v, yaml.ScalarNode):
-                    stack.append((p, v))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                stack.append((path + (i,), v))
-    return out
+# --------------------------------------------------------------------------- writing
 
 
 def save_graph(data: GraphData, path: Path | str) -> str:
@@ -732,7 +441,7 @@ def write_graph(
     them back gave); ``names`` receives the keys the checks made (see
     :func:`parse_graph_text`).
 
-    The canonical text is written ``slice_bytes`` at a time (:func:`canonical.dump_parts`)
+    The canonical text is written ``slice_bytes`` at a time (:func:`slices.write_parts`)
     to the temporary file, and each slice read back as :func:`read_in_slices` reads it
     and validated; its models must equal the ones written (then those are kept, not a
     second copy), and the whole passes the reference checks before the file replaces
@@ -743,11 +452,12 @@ def write_graph(
     path = Path(path)
     checked: GraphData | None = None
     try:
-        with atomic_writer(path, "wb") as f:
-            checked, digest = _write_checked(data, f, slice_bytes, names)
-            if checked is None:
-                raise _Unsliced  # leaves no file: checked and written whole below
-    except _Unsliced:
+        with atomic_writer(path, "wb") as f, gc_paused():
+            checked, digest = write_parts(data, f, slice_bytes)
+            if checked is None or check_references(list(enumerate(checked.nodes)), list(enumerate(checked.edges)), names=names):
+                checked = None
+                raise Unsliced  # leaves no file: checked and written whole below
+    except Unsliced:
         pass
     if checked is not None:
         return digest, checked
@@ -756,90 +466,3 @@ def write_graph(
     with atomic_writer(path, "wb") as f:
         f.write(raw)
     return hashlib.sha256(raw).hexdigest(), checked
-
-
-def _write_checked(data: GraphData, f, slice_bytes: int, names: dict | None) -> tuple[GraphData | None, str]:
-    """Write ``data`` canonically to ``f`` a slice at a time, each read back and compared
-    with what was written; (the data read back, the SHA-256 of the bytes), or None when
-    a slice is not read back as written or the references do not check."""
-    from .canonical import dump_parts
-
-    h = hashlib.sha256()
-    skeleton: list[bytes] = []
-    models: dict[str, list] = {"nodes": [], "edges": []}
-    with gc_paused():
-        for kind, text, items in dump_parts(data, slice_bytes):
-            part = text.encode("utf-8")
-            del text
-            f.write(part)
-            h.update(part)
-            if kind == "text":
-                skeleton.append(part)
-                continue
-            adapter = _node_list() if kind == "nodes" else _edge_list()
-            read = None
-            for engine in (True, False):
-                try:
-                    read = adapter.validate_python(_read_part(part, engine))
-                    break
-                except (_Unsliced, ValidationError):
-                    continue
-            if read is None or len(read) != len(items):
-                return None, ""
-            keep = models[kind]
-            for mine, back in zip(items, read):
-                if _same(mine, back):
-                    keep.append(mine)  # one copy of the graph, not two
-                elif back == mine or (
-                    kind == "edges" and back == mine.model_copy(update={"claims": sorted_claims(mine)})
-                ):
-                    keep.append(back)  # its fields set, or its claims, as the file has them
-                else:
-                    return None, ""
-            del read, part
-        try:
-            top = _read_part(b"".join(skeleton), True)
-        except _Unsliced:
-            return None, ""
-        expected = {"version": data.version, **{k: (None if models[k] else []) for k in ("nodes", "edges")}}
-        if top != expected or type(top.get("version")) is not type(data.version):
-            return None, ""
-        try:
-            checked = GraphData.model_validate({"version": top["version"], **models})  # (models pass as they are)
-        except ValidationError:
-            return None, ""
-        if check_references(list(enumerate(checked.nodes)), list(enumerate(checked.edges)), names=names):
-            return None, ""
-    return checked, h.hexdigest()
-
-
-
-def _same(a: BaseModel, b: BaseModel) -> bool:
-    """``a == b`` with the same fields set, nested models too (what the cache entry
-    keeps: ``model_dump(exclude_unset=True)``), in one pass."""
-    if type(a) is not type(b) or a.__pydantic_fields_set__ != b.__pydantic_fields_set__:
-        return False
-    if a.__pydantic_extra__ != b.__pydantic_extra__ or a.__pydantic_private__ != b.__pydantic_private__:
-        return False
-    mine, other = a.__dict__, b.__dict__
-    if len(mine) != len(other):
-        return False
-    for name, v in mine.items():
-        w = other.get(name, _MISSING)
-        if v is w:
-            continue
-        if type(v) is list:
-            if type(w) is not list or len(v) != len(w):
-                return False
-            for x, y in zip(v, w):
-                if not (_same(x, y) if isinstance(x, BaseModel) else x == y):
-                    return False
-        elif isinstance(v, BaseModel):
-            if not isinstance(w, BaseModel) or not _same(v, w):
-                return False
-        elif v != w:
-            return False
-    return True
-
-
-_MISSING = object()

@@ -1,0 +1,86 @@
+"""Compressed rows: an adjacency as offsets and flat columns of machine numbers, built by
+:func:`supplychain.entry.encode` and read by :class:`FlowRows` without making a dict of
+lists (for node ``u``, entries ``start[u]:start[u + 1]`` of each column)."""
+
+from __future__ import annotations
+
+from array import array
+from itertools import accumulate
+from typing import Iterator, Sequence
+
+def _ints(code: str, values=()) -> array:
+    return array(code, values)
+
+
+def _rows(count: int, keys: Sequence[int]) -> tuple[array, list[int]]:
+    """Compressed rows: ``start`` (count + 1 offsets) and the positions of ``keys`` sorted
+    by key (a stable sort: the entries of one row keep their order).
+
+    >>> start, order = _rows(3, [2, 0, 2, 0])
+    >>> start.tolist(), order
+    ([0, 2, 2, 4], [1, 3, 0, 2])
+    """
+    counts = [0] * count
+    for k in keys:
+        counts[k] += 1
+    return _ints("i", accumulate(counts, initial=0)), sorted(range(len(keys)), key=keys.__getitem__)
+
+
+def _flow_rows(count: int, flows: tuple[list[int], list[int], list[float], list[int]]) -> tuple[bytes, bytes, bytes, bytes]:
+    """Flow entries (columns ``u``, ``v``, weight, edge) as compressed rows by ``u``."""
+    us, vs, weights, edges = flows
+    start, order = _rows(count, us)
+    return (
+        start.tobytes(),
+        _ints("i", [vs[k] for k in order]).tobytes(),
+        _ints("d", [weights[k] for k in order]).tobytes(),
+        _ints("i", [edges[k] for k in order]).tobytes(),
+    )
+
+
+def _view(buffer: bytes, code: str) -> memoryview:
+    return memoryview(buffer).cast(code)
+
+
+class FlowRows:
+    """A flow adjacency stored as compressed rows: ``rows.get(u)`` is the list of
+    ``(v, weight, edge index)`` that :func:`~supplychain.query.best_paths` walks
+    (``entry``: the :class:`~supplychain.entry.Entry` whose ids the rows number)."""
+
+    def __init__(self, entry, rows: tuple[bytes, bytes, bytes, bytes]):
+        self._entry = entry
+        self._start = _view(rows[0], "i")
+        self._node = _view(rows[1], "i")
+        self._weight = _view(rows[2], "d")
+        self._edge = _view(rows[3], "i")
+
+    def get(self, node_id: str, default=()):
+        i = self._entry.index.get(node_id)
+        if i is None:
+            return default
+        a, b = self._start[i], self._start[i + 1]
+        if a == b:
+            return default
+        ids = self._entry.ids
+        return [(ids[v], w, j) for v, w, j in zip(self._node[a:b].tolist(), self._weight[a:b].tolist(), self._edge[a:b].tolist())]
+
+    def __getitem__(self, node_id: str):
+        found = self.get(node_id, None)
+        if found is None:
+            raise KeyError(node_id)
+        return found
+
+    def __contains__(self, node_id: object) -> bool:
+        return self.get(node_id, None) is not None  # type: ignore[arg-type]
+
+    def items(self) -> Iterator[tuple[str, list]]:
+        for node_id in self._entry.ids:
+            found = self.get(node_id, None)
+            if found is not None:
+                yield node_id, found
+
+    def __iter__(self) -> Iterator[str]:
+        return (node_id for node_id, _ in self.items())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
