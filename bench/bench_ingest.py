@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict:
             shutil.copy(path, copy)
             load_graph(copy)  # a warm cache entry, as after any earlier command
             for name, cmd in (("ingest write", ["ingest", str(NOTE)]), ("next query", ["exposure", DRIVER, "-f", "json"])):
-                wall, _mb, rc, text = run_process([*sc, "-g", str(copy), *cmd], env, 3600)
+                wall, _mb, rc, text, _cpu = run_process([*sc, "-g", str(copy), *cmd], env, 3600)
                 if rc != 0:
                     raise SystemExit(f"{' '.join(cmd)} exited {rc}: {text[-500:]}")
                 runs[name].append(wall)
