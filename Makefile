@@ -39,12 +39,14 @@ test: $(VENV)/.installed-test browser
 
 # Benchmarks at 1k and 10k companies against the plain approach (not part of `make test`; `SIZES=1000,10000,100000 make bench` for all)
 SIZES ?= 1000,10000
-# and the HTML page: export and headless-Chromium time to drawn at 1k and 5k companies
+# and the HTML page (export and headless-Chromium time to drawn at 1k and 5k companies), `changes`,
+# one note ingested into the 10k graph, and a 3,000-line book against the 10k graph
 bench: $(VENV)/.installed-test browser
 	$(BIN)/python bench/run.py --sizes $(SIZES)
 	$(BIN)/python bench/bench_html.py --sizes 1000,5000 --repeat 3
 	$(BIN)/python bench/bench_changes.py --sizes 10000 --depths 2,4,8 --repeat 3
 	$(BIN)/python bench/bench_ingest.py --companies 10000 --repeat 3
+	$(BIN)/python bench/bench_portfolio.py --companies 10000 --lines 3000 --repeat 3
 
 # Regenerates docs/graph.png (the README's picture) from the exposure page
 screenshot: $(VENV)/.installed-test browser
