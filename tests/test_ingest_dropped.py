@@ -162,8 +162,14 @@ def test_drivers_of_a_dropped_name_leave_out_the_driver_that_dropped_it(dropped_
     from supplychain.query import drivers
 
     g = load_graph(dropped_graph)
-    found = {r.id: r for r in drivers(g, "浪潮信息") if r.node.type == "driver"}
-    assert "alibaba-capex" not in found
+    reached = drivers(g, "浪潮信息")
+    found = {r.id: r for r in reached if r.node.type == "driver"}
+    # the driver whose note dropped it: listed last among drivers, score 0, the drop as its evidence
+    dropped = found["alibaba-capex"]
+    assert (dropped.stance, dropped.score, dropped.stance_driver) == ("dropped", 0.0, "alibaba-capex")
+    assert dropped.hops[-1].claim.report == "industry-research-2025-12-08"
+    assert [r.id for r in reached if r.node.type == "driver"][-1] == "alibaba-capex"
+    assert "alibaba-cloud-revenue" not in found  # drives only Alibaba capex: no note of its own names the name
     assert found["tencent-capex"].basis == "named" and found["tencent-capex"].score == pytest.approx(0.54)
     tencent = {r.node.id: r.score for r in exposure(g, "腾讯资本开支").results}
     assert found["tencent-capex"].score == tencent["ieit"]
@@ -193,3 +199,22 @@ def test_a_rating_table_row_that_says_dropped(tmp_path):
     plan = plan_report(load_graph(GRAPH), parse_report(note))
     stances = {plan.names[c.key[1]]: c.claim.stance for c in plan.claims if c.key[0] == "member_of"}
     assert stances == {"中际旭创": "recommended", "浪潮信息": "dropped"}
+
+
+def test_risks_still_reach_a_dropped_name_through_its_sub_sector(dropped_graph, capsys):
+    """A drop is one driver's call: the name is still an AI-server maker, so what threatens
+    the sub-sector reaches it with its score before the drop; what threatens only the
+    driver that dropped it (and the drivers above it) does not."""
+    from supplychain.query import drivers
+
+    g = load_graph(dropped_graph)
+    risks = {r.id: r for r in drivers(g, "浪潮信息") if r.node.type == "risk"}
+    assert risks["risk-geopolitics"].score == pytest.approx(0.6)  # 出口管制 → AI芯片与服务器 → 浪潮信息 (listed: 1.0 × 0.6)
+    assert risks["risk-geopolitics"].path == ("risk-geopolitics", "ai-chips-servers", "ieit")
+    assert all(r.score > 0 for r in risks.values())
+    # what threatens Alibaba capex reaches the name through Tencent capex, whose note names it
+    assert risks["risk-capex-sustainability"].path == ("risk-capex-sustainability", "tencent-capex", "ai-chips-servers", "ieit")
+    assert not any(r.path[1] == "alibaba-capex" for r in risks.values())
+    code, out, _ = run(capsys, "-g", dropped_graph, "drivers", "浪潮信息")
+    line = next(x for x in out.splitlines() if x.startswith("driver  alibaba-capex"))
+    assert code == 0 and " 0.000 " in line and "— dropped 2025-12-08" in line

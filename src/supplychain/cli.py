@@ -320,6 +320,14 @@ def _negative_calls(g, report) -> list[str]:
     return lines
 
 
+def _dropped(r) -> str:
+    """`` — dropped 2025-12-08 (report)`` for a driver whose note took the name off its list."""
+    if r.stance != "dropped" or not r.hops or r.hops[-1].claim is None:
+        return ""
+    c = r.hops[-1].claim
+    return f"  — dropped {c.date.isoformat()} ({c.report})"
+
+
 def cmd_drivers(args) -> int:
     from . import render
     from .portfolio.lookthrough import etf_drivers
@@ -335,7 +343,8 @@ def cmd_drivers(args) -> int:
         _emit(render.to_json(render.drivers_json(node, results) if through is None else etf_drivers_json(node, results)))
         return 0
     headers = ("type", "id", "name", "name_en", "score", "path")
-    rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path)) for r in results]
+    rows = [(r.node.type, r.id, r.node.name, r.node.name_en, f"{r.score:.3f}", render.path_names(g, r.path) + _dropped(r))
+            for r in results]
     if args.format == "csv":
         extra = ("look_through",) if through is not None else ()
         _emit(render.to_csv((*headers, "basis", *extra), [

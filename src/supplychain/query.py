@@ -410,7 +410,10 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     Drivers are found by walking the exposure flow backwards; a risk reaches the node when
     it threatens the node itself or anything upstream of it (a driver or sector on one of
     those paths). The score of a driver is its exposure score for this node; a risk
-    carries the score of what it threatens.
+    carries the score of what it threatens. A driver whose own note dropped the name is
+    listed last with score 0 and stance ``dropped`` (the drivers above it, whose notes did
+    not name it otherwise, are left out), and no risk reaches the name through them; the name is still in its sub-sector,
+    so what threatens the sub-sector still reaches it (:func:`_undropped`).
 
     >>> from supplychain import load_graph
     >>> g = load_graph("data/graph.yaml")
@@ -418,25 +421,40 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     ['risk-supply-chain', 'risk-capex-sustainability']
     """
     target = g.resolve(company)
-    best = best_paths(g._reverse_flow_adjacency(as_of), target.id, depth)
     tagged = g.entry.driver_edges()
+    adjacency = g._reverse_flow_adjacency(as_of)
+    if tagged:
+        adjacency = _undropped(g, adjacency, tagged, as_of)
+    best = best_paths(adjacency, target.id, depth)
 
     out: list[Reach] = []
     upstream: dict[str, tuple[Hop, ...]] = {}
     for node_id, (score, steps) in best.items():
         upstream[node_id] = hops = _reversed(_hops(g, steps, as_of))
         if g.type_of(node_id) == "driver":
-            path = (node_id,) + tuple(h.end for h in hops)
             last = steps[0][3] if steps else None
+            if tagged and any(c.stance == "dropped" for _, _, _, j in steps for c in g.entry.edge(j).claims):
+                # the walk's best path crosses a drop, which is one driver's call: this
+                # driver's own best path, walked forward in its context, as exposure finds it
+                _, mine = _walk(g, g.nodes[node_id], depth, as_of)
+                if target.id not in mine:
+                    continue
+                score, forward = mine[target.id]
+                upstream[node_id] = hops = _hops(g, forward, as_of)
+                last = forward[-1][3] if forward else None
+            path = (node_id,) + tuple(h.end for h in hops)
             stance, sector = _stance_and_sector(g, path, last, as_of)
             reach = Reach(g.nodes[node_id], round(score, 6), path, hops, stance, sector)
             if tagged:
                 reach = _driver_in_context(g, reach, as_of)
-            if reach.stance != "dropped":  # a note about this driver took the name off its list
-                out.append(reach)
+            if reach.stance != "dropped" or reach.stance_driver == node_id:
+                out.append(reach)  # a driver whose own note took the name off its list: score 0, stance dropped
 
     risks: dict[str, Reach] = {}
+    listed = {r.id for r in out if r.stance != "dropped"}
     for reached_id, (score, _) in best.items():
+        if g.type_of(reached_id) == "driver" and reached_id not in listed:
+            continue  # the name is off this driver's list: what threatens the driver does not reach it through it
         for e in g.in_edges(reached_id):
             claim = current_claim(e.claims, as_of) if e.type == "threatens" else None
             if claim is None:
@@ -450,6 +468,32 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
     order = {"driver": 0, "risk": 1}
     out.sort(key=lambda r: (order[r.node.type], -r.score, len(r.path), r.id))
     return out
+
+
+def _undropped(g: Graph, adjacency, tagged, as_of):
+    """The reverse flow with every edge whose current claim is ``dropped`` weighed by its
+    latest claim before the drop (``listed`` when it has none).
+
+    A drop is one driver's call: the name left that driver's list but is still in its
+    sub-sector. The walk of :func:`drivers` must still find it there, for the drivers whose
+    notes did not drop it (rescored in their context after) and for the risks that threaten
+    the sub-sector, which carry the score of what they threaten, not of one driver's list.
+    """
+    weights = {}
+    for j in tagged:
+        e = g.entry.edge(j)
+        rule = EDGE_RULES[e.type]
+        if not rule.stance or rule.flow == "none":
+            continue
+        claim = current_claim(e.claims, as_of)
+        if claim is None or claim.stance != "dropped":
+            continue
+        before = current_claim([c for c in e.claims if c.stance != "dropped"], as_of)
+        stance = before.stance if before is not None and before.stance else "listed"
+        weights[j] = rule.weight * STANCE_WEIGHT[stance]
+    if not weights:
+        return adjacency
+    return ContextAdjacency(g, adjacency, Context(frozenset(), {}, weights), reverse=True)
 
 
 def _driver_in_context(g: Graph, reach: Reach, as_of) -> Reach:
