@@ -218,3 +218,17 @@ def test_risks_still_reach_a_dropped_name_through_its_sub_sector(dropped_graph, 
     code, out, _ = run(capsys, "-g", dropped_graph, "drivers", "浪潮信息")
     line = next(x for x in out.splitlines() if x.startswith("driver  alibaba-capex"))
     assert code == 0 and " 0.000 " in line and "— dropped 2025-12-08" in line
+
+
+def test_a_parent_shows_the_path_through_a_driver_that_did_not_drop_the_name(dropped_graph):
+    """From AI需求 the best paths to 浪潮信息 through 阿里云资本开支 and 腾讯资本开支 tie; the
+    Alibaba note dropped it, so the path shown (and its evidence) goes through Tencent."""
+    g = load_graph(dropped_graph)
+    inspur = next(r for r in exposure(g, "AI需求").results if r.node.name == "浪潮信息")
+    assert inspur.path == ("ai-demand", "tencent-capex", "ai-chips-servers", "ieit")
+    assert inspur.score == pytest.approx(0.9 * 0.9 * 0.6)
+    assert not any("调出" in h.claim.quote for h in inspur.hops)
+    from supplychain.query import drivers
+
+    ai = next(r for r in drivers(g, "浪潮信息") if r.id == "ai-demand")
+    assert ai.score == inspur.score

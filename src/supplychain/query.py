@@ -257,6 +257,9 @@ def exposure(
         basis, stance_driver = "named", None
         if context is not None:
             stance, basis, stance_driver = in_context(g, context, steps, stance)
+            if stance is not None and len(steps) > 1 and ((stance_driver is not None and stance_driver not in path) or _dropped_by(g, steps, as_of)):
+                steps = _through(g, context, best, steps, stance_driver, depth, as_of)
+                path = (origin.id,) + tuple(v for _, v, _, _ in steps)
         if wanted_stances and stance not in wanted_stances:
             continue
         if stance == "dropped" and not wanted_stances:
@@ -287,6 +290,50 @@ def exposure(
                      constituents=through[key[4]][2] if key[4] in through else None, basis=basis, stance_driver=stance_driver)
 
     return ExposureReport(origin, [reach(f) for f in found], depth, as_of, [reach(f) for f in shorts])
+
+
+def _dropped_by(g: Graph, steps, as_of) -> bool:
+    """Whether a driver on the path (before the last hop) has its own note's ``dropped`` as
+    its current claim on the path's last edge."""
+    claims = g.entry.edge(steps[-1][3]).claims
+    drops = {c.driver for c in claims if c.stance == "dropped" and c.driver is not None}
+    for u, _, _, _ in steps[1:]:
+        if u in drops:
+            mine = current_claim([c for c in claims if c.driver in (None, u)], as_of)
+            if mine is not None and mine.stance == "dropped":
+                return True
+    return False
+
+
+def _through(g: Graph, context: Context, best: dict, steps, stance_driver: str | None, depth: int, as_of):
+    """``steps`` through the driver whose note gives the name its stance, when a path
+    through it scores the same. From a parent (AI需求) the best path may tie through a
+    sibling driver whose note never named the name, or dropped it: the path shown goes
+    through ``stance_driver`` or, for a stance from claims naming no driver, through the
+    first driver of the context (in file order) whose notes did not drop it. Else ``steps``."""
+    score = 1.0
+    for _, _, w, _ in steps:
+        score *= w
+    sector, last = steps[-1][0], steps[-1]
+    claims = g.entry.edge(last[3]).claims
+    if stance_driver is not None:
+        candidates = [stance_driver]
+    else:
+        candidates = [d for d in best if d in context.drivers]
+    adjacency = ContextAdjacency(g, g.flow_adjacency(as_of), context)
+    for d in candidates:
+        if d not in best:
+            continue
+        mine = current_claim([c for c in claims if c.driver in (None, d)], as_of)
+        if mine is not None and mine.stance == "dropped":
+            continue
+        head_score, head = best[d]
+        if len(head) + 2 > depth:
+            continue
+        for v, w, k in adjacency.get(d, ()):
+            if v == sector and abs(head_score * w * last[2] - score) <= 1e-9:
+                return (*head, (d, sector, w, k), last)
+    return steps
 
 
 def _walk(g: Graph, origin, depth: int, as_of) -> tuple[Context | None, dict]:
