@@ -79,7 +79,7 @@ def test_html_is_offline_escaped_and_sourced(brief_graph, tmp_path, capsys):
     items = re.findall(r"<li>[^<]*<sup><a href=\"#fn-(\d+)\"", page)
     assert len(items) > 20
     assert all(f'<li id="fn-{n}">' in page for n in items)
-    assert "英维克 002837.SZ: beneficiary 受益, score 0.720; 2 notes, 2025-11-26 → 2025-12-05, trend down" in page
+    assert "英维克 002837.SZ: beneficiary 受益, score 0.720; 1 note, 2025-12-05, trend new" in page
 
 
 def test_markdown_to_stdout_and_file(capsys, tmp_path):

@@ -31,9 +31,10 @@ def test_counts_dates_and_trends_for_alibaba(brief_graph):
     assert c["海光信息"]["trend"] == "down" and c["海光信息"]["reports"] == 3
 
 
-def test_downgrade_by_the_tencent_note(brief_graph):
+def test_the_tencent_notes_own_history(brief_graph):
     c = _conv(brief_graph, "腾讯资本开支")
-    assert c["英维克"] == {"reports": 2, "first_seen": "2025-11-26", "last_seen": "2025-12-05", "trend": "down"}
+    # the seed's 英维克（推荐） is the Alibaba note's call: for Tencent only its own 12-05 note counts
+    assert c["英维克"] == {"reports": 1, "first_seen": "2025-12-05", "last_seen": "2025-12-05", "trend": "new"}
     # 中兴通讯's sector is not driven by the Tencent note: not among its results at all
     assert "中兴通讯" not in c
 
@@ -73,17 +74,17 @@ def test_cli_json_csv_table_carry_conviction(brief_graph, capsys):
     code, out, err = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--format", "json")
     assert code == 0, err
     by_id = {r["id"]: r for r in json.loads(out)["results"]}
-    assert by_id["envicool"]["trend"] == "down" and by_id["envicool"]["reports"] == 2
+    assert by_id["envicool"]["trend"] == "new" and by_id["envicool"]["reports"] == 1
     code, out, _ = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--format", "csv")
     header, *rows = out.splitlines()
     assert header.endswith(",quote,reports,first_seen,last_seen,trend,basis,stance_driver,call")
-    assert any(",envicool," in r and r.endswith(",2,2025-11-26,2025-12-05,down,named,tencent-capex,exposed") for r in rows)
+    assert any(",envicool," in r and r.endswith(",1,2025-12-05,2025-12-05,new,named,tencent-capex,exposed") for r in rows)
     code, out, _ = run(capsys, "--graph", brief_graph.path, "exposure", "腾讯资本开支", "--top", "3")
     table = out.splitlines()
     assert "notes" in table[2]
     rows = [x.rstrip() for x in table if re.match(r"^\d+\s", x)]
     assert len(rows) == 3 and all(re.search(r"  \d+ (?:new|up|down|flat|dropped)$", x) for x in rows)
-    assert any(x.endswith("浪潮信息  IEIT Systems      000977.SZ  company  recommended 推荐  0.900  AI芯片与服务器    2 up") for x in rows)
+    assert any(x.startswith("1  浪潮信息  IEIT Systems") and x.endswith("recommended 推荐  0.900  AI芯片与服务器    1 new") for x in rows)
 
 
 def test_conviction_keys_are_documented():

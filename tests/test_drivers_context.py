@@ -62,11 +62,11 @@ def test_the_other_driver_names_its_own_picks_with_its_stance(graph_copy):
     by = {x.node.name: x for x in r.results}
     assert by["工业富联"].basis == "named" and by["工业富联"].stance == "recommended"
     assert by["工业富联"].stance_driver == "tencent-capex"
-    # the seed's claim (no driver: it counts for every driver) is later, so it is current
-    assert by["中际旭创"].stance == "recommended" and by["中际旭创"].stance_driver is None
+    # the seed's later claim is the Alibaba note's: for Tencent its own note's claim is current
+    assert by["中际旭创"].stance == "recommended" and by["中际旭创"].stance_driver == "tencent-capex"
     assert by["沪电股份"].basis == "named"
-    # 浪潮信息: Tencent says 受益 (11-14), the later seed lists it (11-26); for Alibaba only the seed counts
-    assert by["浪潮信息"].stance == "listed"
+    # 浪潮信息: Tencent says 受益 (11-14); the later seed (11-26, about Alibaba) lists it, for Alibaba only
+    assert by["浪潮信息"].stance == "beneficiary"
     ali = {x.node.name: x for x in exposure(g, "阿里云资本开支").results}
     assert ali["浪潮信息"].hops[-1].claim.report == "industry-research-2025-11-26" and ali["浪潮信息"].basis == "named"
     assert "沪电股份" not in ali  # its sub-sector is not one Alibaba drives

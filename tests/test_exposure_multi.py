@@ -93,7 +93,7 @@ def test_readme_tour_shows_the_real_output(brief_graph, capsys):
     shown = README.split(f"$ supplychain -g /tmp/g.yaml {cmd}\n", 1)[1].split("\n$ ", 1)[0] + "\n"
     code, out, _ = run(capsys, "--graph", brief_graph.path, *cmd.split())
     assert code == 0 and out == shown
-    assert "2  浪潮信息  IEIT Systems" in out and "0.540 提及 1 new   0.900 推荐 2 up" in out
+    assert "1  浪潮信息  IEIT Systems" in out and "0.540 提及 1 new   0.900 推荐 1 new" in out
 
 
 def test_readme_single_driver_tour_is_unchanged(capsys):

@@ -12,8 +12,9 @@ named for three drivers ranks above one named for one (0.9, 0.99, 0.999).
 Noisy-OR adds up *independent* evidence, so each driver counts only with a note of its
 own: drivers are matched to distinct notes (:func:`distinct_notes`), and a driver that
 names the name only through notes already counted for the others (the seed note, whose
-claims name no driver and so count for every driver of their sub-sector) is ``shared``:
-shown, not counted. A name only the seed note names keeps its single-driver score.
+claims name no driver, speaks for every driver it links into the chain:
+:mod:`supplychain.context`) is ``shared``: shown, not counted. A name only the seed note
+names keeps its single-driver score.
 
 ``--across`` expands a parent driver into the drivers under it that drive sub-sectors,
 less those another of them drives (AI需求 → 阿里云资本开支, 腾讯资本开支, 北美云厂商资本开支

@@ -1,11 +1,17 @@
 """Stance in context: which claims speak for the driver a query starts from.
 
 A claim made by ``ingest`` records the driver its note is about. For a driver ``D`` a
-stance counts when its claim is about ``D``, about a driver ``D`` drives, or about no
-driver in particular (the seed graph). :class:`Context` holds, for every edge whose claims
-name drivers, the claim that counts for the query (or None: the name is *inferred* there)
-and the hop weight that follows; :class:`ContextAdjacency` lays those weights over the flow
-adjacency the walk uses.
+stance counts when its claim is about ``D`` or about a driver ``D`` drives. A claim that
+names no driver (the seed graph, written before notes carried one; a hand-written patch)
+counts for the drivers its report links into the chain: a report that gives a ``drives``
+claim from a driver of ``D``'s context speaks for ``D`` (the seed note, about Alibaba
+capex, speaks for 阿里云资本开支, the drivers it drives and the drivers above it, not for
+腾讯资本开支); a report that links no driver at all (a patch of names, an ETF's holdings)
+speaks for every driver. :class:`Context` holds, for every edge whose claims name drivers
+or come from a report silent for the query, the claim that counts (or None: the name is
+*inferred* there) and the hop weight that follows; :class:`ContextAdjacency` lays those
+weights over the flow adjacency the walk uses. While no claim names a driver, every claim
+counts for every driver (no context is built).
 """
 
 from __future__ import annotations
@@ -16,9 +22,59 @@ from .graph import Graph
 from .schema import EDGE_RULES, INFERRED_WEIGHT, STANCE_WEIGHT, Claim, current_claim
 
 
-def driver_context(g: Graph, driver_id: str) -> frozenset[str]:
+class DriverContext(frozenset):
+    """The drivers whose notes speak for a driver (a frozenset of ids), with ``silent``:
+    the reports whose claims naming no driver do not count for it (module docstring),
+    worked out the first time it is asked (a query on a graph whose claims name no driver
+    never asks)."""
+
+    _g: Graph | None = None
+    _silent: frozenset[str] | None = None
+
+    @classmethod
+    def make(cls, g: Graph, drivers) -> "DriverContext":
+        out = cls(drivers)
+        out._g = g
+        return out
+
+    @property
+    def silent(self) -> frozenset[str]:
+        if self._silent is None:
+            links = report_links(self._g) if self._g is not None else {}
+            self._silent = frozenset(r for r, linked in links.items() if linked and not linked & self)
+        return self._silent
+
+
+def report_links(g: Graph) -> dict[str, frozenset[str]]:
+    """Report id → the drivers whose ``drives`` edges hold a claim of it naming no driver
+    (the drivers that report links into the chain), for every report with such claims."""
+    found = g.__dict__.get("_report_links")
+    if found is None:
+        entry = g.entry
+        types = g.node_types
+        found = {}
+        for report, edges in entry.untagged_edges_by_report().items():
+            linked = set()
+            for j in edges:
+                source = entry.edge_ends(j)[0]
+                if entry.edge_type(j) == "drives" and types.get(source) == "driver":
+                    linked.add(source)
+            found[report] = frozenset(linked)
+        g.__dict__["_report_links"] = found
+    return found
+
+
+def context_of(g: Graph, driver_id: str) -> DriverContext:
+    """:func:`driver_context` of a driver in the graph; for one a plan is about to add,
+    itself alone, with every report that links a driver silent for it."""
+    if driver_id in g.nodes:
+        return driver_context(g, driver_id)
+    return DriverContext.make(g, {driver_id})
+
+
+def driver_context(g: Graph, driver_id: str) -> DriverContext:
     """The drivers whose notes speak for ``driver_id``: itself and every driver it drives
-    (through ``drives`` edges, at any depth)."""
+    (through ``drives`` edges, at any depth), with the reports silent for them."""
     seen = {driver_id}
     todo = [driver_id]
     types = g.node_types
@@ -30,13 +86,15 @@ def driver_context(g: Graph, driver_id: str) -> frozenset[str]:
             if entry.edge_type(j) == "drives" and types.get(target) == "driver" and target not in seen:
                 seen.add(target)
                 todo.append(target)
-    return frozenset(seen)
+    return DriverContext.make(g, seen)
 
 
 def claim_counts(claim: Claim, context: frozenset[str]) -> bool:
     """Whether ``claim`` speaks for a driver whose context is ``context``: its note is
-    about one of them, or it names no driver (the seed graph)."""
-    return claim.driver is None or claim.driver in context
+    about one of them, or it names no driver and its report is not silent for them."""
+    if claim.driver is not None:
+        return claim.driver in context
+    return claim.report not in getattr(context, "silent", ())
 
 
 def context_claim(claims: list[Claim], drivers: frozenset[str], as_of=None) -> Claim | None:
@@ -74,10 +132,16 @@ class Context:
 
 
 def build_context(g: Graph, drivers: frozenset[str], as_of) -> Context | None:
-    """The context of a query from ``drivers``; None when no claim names a driver."""
+    """The context of a query from ``drivers`` (a :class:`DriverContext`): every stance
+    edge with a claim naming a driver or from a report silent for it; None when no claim
+    names a driver."""
     tagged = g.entry.driver_edges()
     if not tagged:
         return None
+    silent = getattr(drivers, "silent", ())
+    if silent:
+        by_report = g.entry.untagged_edges_by_report()
+        tagged = sorted(set(tagged).union(*(by_report.get(r, ()) for r in silent)))
     edges: dict[int, Claim | None] = {}
     weights: dict[int, float] = {}
     edge = g.entry.edge

@@ -63,9 +63,12 @@ class Scope:
     """The drivers (and origin sector) whose claims count, with a per-query cache of sector drivers."""
 
     def __init__(self, g: Graph, ids: set[str], as_of: dt.date | None = None):
+        from .context import DriverContext
+
         self.g = g
         self.ids = ids
         self.as_of = as_of
+        self.silent = DriverContext.make(g, ids).silent if g.entry.driver_edges() else frozenset()
         self._sector_in_scope: dict[str, bool] = {}
 
     @classmethod
@@ -101,6 +104,8 @@ def counted_claims(g: Graph, node_id: str, scope: Scope) -> list:
                 named = getattr(c, "driver", None) if _CLAIMS_HAVE_DRIVER else None
                 if named:
                     ok = named in scope.ids
+                elif c.report in scope.silent:  # a report about other drivers (supplychain.context)
+                    ok = False
                 else:
                     if claims is None:
                         claims = any(scope.sector_counts(x) for x in ends)

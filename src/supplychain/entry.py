@@ -388,6 +388,25 @@ class Entry:
             self._driver_edges = found
         return found
 
+    def untagged_edges_by_report(self) -> dict[str, list[int]]:
+        """Report id → indexes of the edges holding a claim of that report that names no
+        driver (ascending), read from the columns."""
+        found = getattr(self, "_untagged_by_report", None)
+        if found is None:
+            start = self._claim_start.tolist()
+            drivers = self._claim_drivers.tolist()
+            reports = self._reports.tolist()
+            by_index: dict[int, list[int]] = {}
+            for j in range(len(start) - 1):
+                for k in range(start[j], start[j + 1]):
+                    if drivers[k] < 0:
+                        edges = by_index.setdefault(reports[k], [])
+                        if not edges or edges[-1] != j:
+                            edges.append(j)
+            found = {self.table[r]: edges for r, edges in by_index.items()}
+            self._untagged_by_report = found
+        return found
+
     def edge(self, j: int):
         """The model of edge ``j`` with its claims."""
         model = self._edge_models[j]

@@ -69,6 +69,10 @@ def edge_drivers(g: Graph, edge, claim) -> tuple[tuple[str, ...], bool]:
             out.add(x)
         else:
             out.update(e.source for e in g.in_edges(x) if e.type == "drives" and types.get(e.source) == "driver")
+    if g.entry.driver_edges():  # not the drivers its report is silent for (supplychain.context)
+        from .context import driver_context
+
+        out = {d for d in out if claim.report not in driver_context(g, d).silent}
     return tuple(sorted(out)), False
 
 

@@ -314,10 +314,12 @@ class Planner(NodeKinds):
             return claims
         scope = self.__dict__.setdefault("_scopes", {})
         if driver not in scope:
-            from ..context import driver_context
+            from ..context import context_of
 
-            scope[driver] = driver_context(self.g, driver) if driver in self.g.nodes else frozenset({driver})
-        return [c for c in claims if c.driver is None or c.driver in scope[driver]]
+            scope[driver] = context_of(self.g, driver)
+        from ..context import claim_counts
+
+        return [c for c in claims if claim_counts(c, scope[driver])]
 
     def add_metric(self, driver: str, metric: Metric, why: str = "") -> bool:
         """Plan ``metric`` on node ``driver`` (:func:`.figures.plan_figure`)."""
