@@ -423,8 +423,7 @@ def plan_report(
                 "a new driver: the subject and concept the title names; pass --driver NAME to choose another",
             )
     d = plan.driver
-    if any(n.node.id == d for n in plan.nodes):
-        join_chain(p, report, d)
+    join_chain(p, report, d)  # a new driver, or one left unlinked (its linking note retracted)
 
     def claim(quote: str, stance: str | None = None) -> Claim:
         return Claim(report=report.id, date=report.date, quote=quote, stance=stance, driver=d)
