@@ -298,7 +298,16 @@ class Planner(NodeKinds):
         edge = self.edges.get(key)
         existing = list(edge.claims) if edge else []
         pending = self.pending_claims.setdefault(key, [])
-        if any(c.report == claim.report for c in existing + pending):
+        same = [c for c in existing + pending if c.report == claim.report]
+        if same:
+            other = next((c.driver for c in same if c.driver and claim.driver and c.driver != claim.driver), None)
+            if other:  # the same note filed under another driver: equal claims only for the same driver
+                raise FileFormatError(
+                    self.plan.source, 1,
+                    f"report {claim.report} is already in the graph filed under driver {self.plan.names.get(other, other)} "
+                    f"({other}), while this run files it under {self.plan.names.get(claim.driver, claim.driver)} "
+                    f"({claim.driver}); run `supplychain retract {claim.report}` first, then ingest it again",
+                )
             self.plan.unchanged += 1
             return None
         previous = current_claim(self._in_context(existing + pending, claim.driver)) if EDGE_RULES[type_].stance else None
@@ -425,8 +434,7 @@ def plan_report(
                 "a new driver: the subject and concept the title names; pass --driver NAME to choose another",
             )
     d = plan.driver
-    if any(n.node.id == d for n in plan.nodes):
-        join_chain(p, report, d)
+    join_chain(p, report, d)  # a new driver, or one left unlinked (its linking note retracted)
 
     def claim(quote: str, stance: str | None = None) -> Claim:
         return Claim(report=report.id, date=report.date, quote=quote, stance=stance, driver=d)

@@ -28,6 +28,8 @@ class Retraction:
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     metrics: int = 0
     nodes: list[str] = field(default_factory=list)
+    relinked: list[str] = field(default_factory=list)
+    """Links a driver that survives gets again from a remaining note of it (:func:`relink`)."""
     dry_run: bool = False
     written: bool = False
 
@@ -37,6 +39,7 @@ class Retraction:
                  f"{self.metrics} metric{'s' if self.metrics != 1 else ''}, {len(self.nodes)} node{'s' if len(self.nodes) != 1 else ''}"]
         lines += [f"  remove edge   {t} {s} → {d}" for t, s, d in self.edges]
         lines += [f"  remove node   {n}" for n in self.nodes]
+        lines += [f"  {x}" for x in self.relinked]
         lines.append("dry run: nothing written" if self.dry_run else
                      f"wrote {self.graph}" if self.written else "nothing to write")
         return "\n".join(lines)
@@ -84,6 +87,62 @@ def retract_data(data: GraphData, report_id: str) -> tuple[GraphData, Retraction
     return GraphData(version=data.version, nodes=keep, edges=edges), out
 
 
+def _note_file(label: str, graph: Path) -> Path | None:
+    """Where a report's note is now: its recorded path (relative to here, or to the graph's
+    folder or the one above it), else a file of that name in ``reports/`` beside the graph."""
+    rec = Path(label)
+    tries = [rec] if rec.is_absolute() else [rec, graph.parent / rec, graph.parent.parent / rec]
+    tries.append(graph.parent / "reports" / rec.name)
+    return next((t for t in tries if t.is_file()), None)
+
+
+def relink(data: GraphData, out: Retraction, graph: Path | str) -> GraphData:
+    """A driver that survives the retraction but lost its ``drives``/``operates`` links (the
+    retracted note had made them) gets the links its earliest remaining note proposes, as
+    when that note created it (:func:`~supplychain.ingest.subjects.join_chain`): the graph
+    is left as if the retracted note had never been ingested. When that note's file cannot
+    be found the driver stays unlinked and the retraction says so (ingesting the note
+    again links it)."""
+    from .apply import apply_plan
+    from .parse import parse_report
+    from .plan import Planner
+    from .subjects import join_chain
+
+    graph = Path(graph)
+    lost = sorted({d for t, _, d in out.edges if t in ("drives", "operates")} - set(out.nodes))
+    if not lost:
+        return data
+    g = Graph(data, str(graph))
+    for driver in lost:
+        if driver not in g.nodes or g.nodes[driver].type != "driver":
+            continue
+        reports = sorted({(c.date, c.report) for e in g.edges for c in e.claims if c.driver == driver})
+        if not reports:
+            continue
+        node = g.nodes[reports[0][1]]
+        path = _note_file(node.file or "", graph) if node.type == "report" else None
+        name = g.nodes[driver].name
+        if path is None:
+            out.relinked.append(f"note          {name} ({driver}) is left unlinked: the note of {node.id} "
+                                f"({node.file}) was not found; ingest it again to link it")
+            continue
+        try:
+            parsed = parse_report(path)
+        except SupplyChainError as e:
+            out.relinked.append(f"note          {name} ({driver}) is left unlinked: {e}; ingest the note again to link it")
+            continue
+        parsed.id, parsed.date = node.id, node.date
+        p = Planner(g, str(path))
+        join_chain(p, parsed, driver)
+        for c in p.plan.claims:
+            t, s, d = c.key
+            out.relinked.append(f"relink edge   {t} {p.plan.names.get(s, s)} → {p.plan.names.get(d, d)} ({node.id})")
+        if p.plan.claims:
+            data = apply_plan(data, p.plan)
+            g = Graph(data, str(graph))
+    return data
+
+
 def retract(report: str, graph: Path | str, *, dry_run: bool = False) -> Retraction:
     """Remove what ``report`` (any name or id of a report node) brought to the graph file."""
     from ..cache import load_entry
@@ -93,6 +152,7 @@ def retract(report: str, graph: Path | str, *, dry_run: bool = False) -> Retract
         g = Graph(load_entry(graph), str(graph))
         node = g.resolve(report, types=("report",))
         data, out = retract_data(g.data, node.id)
+        data = relink(data, out, graph)
         out.graph, out.dry_run = str(graph), dry_run
         if dry_run:
             return out

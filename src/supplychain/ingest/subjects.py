@@ -134,12 +134,23 @@ DEMAND_ROOT = "ai-demand"
 """The driver a new driver joins under: AI需求 drives every capex driver a note brings."""
 
 
+def _in_keys(p: "Planner", driver_id: str) -> list[tuple[str, str, str]]:
+    """The keys of the edges into ``driver_id``: in the graph and planned."""
+    keys = [e.key for e in p.g.in_edges(driver_id)] if driver_id in p.g.nodes else []
+    return keys + [k for k in p.pending_claims if k[2] == driver_id]
+
+
 def join_chain(p: "Planner", report: ParsedReport, driver_id: str) -> None:
-    """A new driver joins the chain: ``drives`` from AI需求 (when the graph has it and the
-    title or lead speaks of AI) and ``operates`` from the company its name is about, when
-    the graph has that company (腾讯控股 → 腾讯资本开支). Each claim quotes the note's
-    sentence it rests on (the title, else the lead sentence); none is made without one."""
+    """A driver not linked into the chain joins it: ``drives`` from AI需求 (when the graph
+    has it, no driver drives this one yet, and the title or lead speaks of AI) and
+    ``operates`` from the company its name is about, when the graph has that company and
+    it does not operate the driver yet (腾讯控股 → 腾讯资本开支). A new driver always
+    qualifies; an existing one when its linking note was retracted. Each claim quotes the
+    note's sentence it rests on (the title, else the lead sentence); none is made without one."""
     g = p.g
+    keys = _in_keys(p, driver_id)
+    has_parent = driver_id == DEMAND_ROOT or any(
+        t == "drives" and p.node(s).type == "driver" for t, s, _ in keys)
     name = normalize(p.plan.names.get(driver_id, ""))
     sentences = [report.title] + [x for x in re.split(r"(?<=[。！？])", _lead(report)) if x.strip()]
 
@@ -150,7 +161,7 @@ def join_chain(p: "Planner", report: ParsedReport, driver_id: str) -> None:
     def claim(text: str) -> Claim:
         return Claim(report=report.id, date=report.date, quote=text, driver=driver_id)
 
-    if DEMAND_ROOT in g.nodes and DEMAND_ROOT != driver_id:
+    if DEMAND_ROOT in g.nodes and not has_parent:
         q = quote("AI", "算力", "人工智能")
         if q:
             p.add_claim("drives", DEMAND_ROOT, driver_id, claim(q))
@@ -164,6 +175,8 @@ def join_chain(p: "Planner", report: ParsedReport, driver_id: str) -> None:
                 break
             except SupplyChainError:
                 continue
+        if company and ("operates", company, driver_id) in keys:
+            break
         q = quote(*words) if company else None
         if company and q:
             p.add_claim("operates", company, driver_id, claim(q))
