@@ -4,9 +4,15 @@ figure's YoY cited only from a note that states it, a revision only in the same 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from conftest import GRAPH, run
+from supplychain.graph import load_graph
+from supplychain.ingest.figures import revision_of
 from supplychain.ingest.keyfacts import parse_metrics
+from supplychain.schema import Evidence, Metric
 
 
 def _one(text: str):
@@ -79,3 +85,64 @@ def test_qoq_is_not_a_yoy_and_a_decline_is_negative():
     assert [(x.name, x.value, x.yoy) for x in alone] == [("资本开支", None, -24.05)]
     assert _one("阿里云Q2营收398.24亿元，同比减少3%。").yoy == -3.0
     assert parse_metrics("腾讯2025Q3资本开支环比下降10%。") == []
+
+
+# --------------------------------------------------------------------------- figures.py
+
+TENCENT = Path("tests/fixtures/drivers/industry_research_2025-11-14.md")  # 129.83亿元, no YoY
+IDC = Path("tests/fixtures/metrics/industry_research_2025-12-12.md")  # 129.83亿元, 同比下降24.05%
+
+
+def _tencent_figure(path: Path):
+    (m,) = load_graph(path).nodes["tencent-capex"].metrics
+    return m
+
+
+@pytest.mark.parametrize("order", [(TENCENT, IDC), (IDC, TENCENT)])
+def test_a_yoy_is_cited_from_the_note_that_states_it(tmp_path, capsys, order):
+    graph = tmp_path / "graph.yaml"
+    graph.write_bytes(GRAPH.read_bytes())
+    assert run(capsys, "-g", graph, "ingest", TENCENT, "--driver", "腾讯资本开支")[0] == 0
+    for note in order:  # re-ingesting the Tencent note is a no-op: the order of the two notes
+        assert run(capsys, "-g", graph, "ingest", note)[0] == 0
+    m = _tencent_figure(graph)
+    assert (m.value, m.yoy, [s.report for s in m.sources]) == (
+        129.83, -24.05, ["industry-research-2025-12-12", "industry-research-2025-11-14"])
+    assert "24.05" in m.source.quote and "24.05" not in m.also[0].quote
+    code, out, _ = run(capsys, "-g", graph, "brief", "腾讯资本开支")
+    line = next(x for x in out.splitlines() if x.startswith("- 资本开支 129.83 亿元"))
+    assert line.startswith("- 资本开支 129.83 亿元, -24.05% YoY, 2025Q3 (2 notes) [^")
+    ref = line.rsplit("[^", 1)[1].rstrip("]")
+    footnote = next(x for x in out.splitlines() if x.startswith(f"[^{ref}]: "))
+    assert "industry-research-2025-12-12" in footnote and "同比下降24.05%" in footnote
+    # taking back the note that states the YoY takes the YoY with it
+    assert run(capsys, "-g", graph, "retract", "industry-research-2025-12-12")[0] == 0
+    m = _tencent_figure(graph)
+    assert (m.value, m.yoy, [s.report for s in m.sources]) == (129.83, None, ["industry-research-2025-11-14"])
+
+
+def test_a_revision_needs_the_same_unit(tmp_path, capsys):
+    """A note titled about North-American and Tencent capex: its driver is the North-American
+    one, which holds ~1130 亿美元 for 2025Q3; Tencent's 129.83 亿元 does not revise it."""
+    graph = tmp_path / "graph.yaml"
+    graph.write_bytes(GRAPH.read_bytes())
+    assert run(capsys, "-g", graph, "ingest", "tests/fixtures/drivers/industry_research_2025-11-05.md")[0] == 0
+    text = TENCENT.read_text(encoding="utf-8")
+    note = tmp_path / TENCENT.name
+    note.write_text(text.replace("市场研究摘要：腾讯资本开支超预期，AI服务器与光模块订单加速释放", "北美云厂商与腾讯资本开支双双上修")
+                    .replace('title: "industry_research_2025-11-14"', 'title: "北美云厂商与腾讯资本开支双双上修"'), encoding="utf-8")
+    code, out, _ = run(capsys, "-g", graph, "ingest", "--dry-run", note)
+    assert code == 0
+    (line,) = [x for x in out.splitlines() if "129.83" in x]
+    assert line.startswith("  new metric") and "revises" not in line
+    held = [x for x in load_graph(graph).nodes["north-american-cloud-capex"].metrics if x.period == "2025Q3"]
+    assert [(x.value, x.unit) for x in held] == [(1130.0, "亿美元")]
+
+
+def test_a_revision_in_the_same_unit_still_revises():
+    e = Evidence(report="r1", date="2025-11-05", quote="北美四大云厂商2025Q3资本开支合计约1130亿美元")
+    a = Metric(name="资本开支", value=1130, unit="亿美元", period="2025Q3", qualifier="~", source=e)
+    later = Evidence(report="r2", date="2025-11-20", quote="北美四大云厂商2025Q3资本开支上修至1150亿美元")
+    assert revision_of(a, a.model_copy(update={"value": 1150.0, "source": later}))
+    other = Evidence(report="r2", date="2025-11-20", quote="腾讯2025Q3资本开支1150亿美元")
+    assert not revision_of(a, a.model_copy(update={"value": 1150.0, "source": other}))
