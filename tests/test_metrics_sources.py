@@ -138,7 +138,7 @@ def test_a_figure_about_another_driver_joins_that_drivers_metric(graph_copy, cap
     assert run(capsys, "-g", graph_copy, "ingest", tencent, IDC)[0] == 0
     g = load_graph(graph_copy)
     assert [(m.name, m.value, m.period, m.yoy, [s.report for s in m.sources]) for m in g.nodes["tencent-capex"].metrics] == [
-        ("资本开支", 129.83, "2025Q3", -24.05, ["industry-research-2025-11-14", "industry-research-2025-12-12"]),
-    ]
+        ("资本开支", 129.83, "2025Q3", -24.05, ["industry-research-2025-12-12", "industry-research-2025-11-14"]),
+    ]  # the source is the note that states the YoY (the 11-14 note does not): figures.ordered_sources
     assert [m.name for m in g.nodes["industry-research-2025-12-12"].metrics] == ["光环新网上架率"]
     assert all(m.source.report != "industry-research-2025-11-14" for m in g.nodes["alibaba-capex"].metrics)

@@ -149,7 +149,8 @@ class Metric(_Model):
     A range (910-930亿美元) keeps its ends in ``low`` and ``high`` (``low <= high``); its
     ``value`` is left empty, since the note gives no single number (a point estimate set
     by hand must lie within the range). The same figure reported by later notes is one
-    metric: ``source`` is the earliest note that gave it, ``also`` the others.
+    metric: ``source`` is the earliest note that gave it (that states its YoY, when it has
+    one: :func:`.ingest.figures.ordered_sources`), ``also`` the others.
     """
 
     name: Text

@@ -20,9 +20,11 @@ On a driver the name drops the driver's subject (北美四大云厂商资本开�
 
 **The same figure** is one metric: same node, name, period, value or range, unit and
 qualifier, with YoY changes that agree (equal, or given by one note only). A later note
-giving it again adds itself as a source (``also``); the metric's ``source`` is always the
-earliest note, so the order in which notes are ingested does not change the file. The
-same name and period with another value is a revision: a metric of its own.
+giving it again adds itself as a source (``also``); the metric's ``source`` is the
+earliest note that states its YoY (the earliest note when it has none), so a YoY is never
+cited from a note that does not give it and the order in which notes are ingested does not
+change the file. The same name, period, unit and subject with another value is a
+revision (:func:`revision_of`); another unit or subject is another figure.
 """
 
 from __future__ import annotations
@@ -235,15 +237,52 @@ def same_figure(a: Metric, b: Metric) -> bool:
     return figure_key(a) == figure_key(b) and (a.yoy is None or b.yoy is None or a.yoy == b.yoy)
 
 
+def revision_of(old: Metric, new: Metric) -> bool:
+    """Whether ``new`` revises ``old``: same name, period and unit, about the same subject
+    (the subjects the two quotes name, when both name some, overlap). 129.83 亿元 does not
+    revise ~1130 亿美元: another unit, or another company, is another figure.
+
+    >>> e = Evidence(report="r1", date="2025-11-05", quote="北美四大云厂商2025Q3资本开支合计约1130亿美元")
+    >>> a = Metric(name="资本开支", value=1130, unit="亿美元", period="2025Q3", qualifier="~", source=e)
+    >>> b = a.model_copy(update={"value": 129.83, "unit": "亿元", "qualifier": "="})
+    >>> revision_of(a, b), revision_of(a, a.model_copy(update={"value": 1150.0}))
+    (False, True)
+    """
+    if old.name != new.name or not old.period or old.period != new.period or old.unit != new.unit:
+        return False
+    a, b = subjects_of(old.source.quote), subjects_of(new.source.quote)
+    return not (a and b and not a & b)
+
+
 def has_source(m: Metric, report: str) -> bool:
     return any(s.report == report for s in m.sources)
 
 
+def states_yoy(quote: str, yoy: float | None) -> bool:
+    """Whether a quote states the YoY ``yoy`` (its digits, 24.05 for -24.05%)."""
+    return yoy is not None and f"{abs(yoy):g}" in quote
+
+
+def ordered_sources(sources, yoy: float | None) -> list[Evidence]:
+    """The sources of a figure in the order the metric keeps them: a note whose quote states
+    the figure's YoY first (a YoY is never cited from a note that does not give it), then
+    by (date, report); the same whatever order the notes arrived in.
+
+    >>> a = Evidence(report="a", date="2025-11-14", quote="2025Q3资本开支129.83亿元")
+    >>> b = Evidence(report="b", date="2025-12-05", quote="资本开支129.83亿元，同比下降24.05%")
+    >>> [s.report for s in ordered_sources([a, b], -24.05)], [s.report for s in ordered_sources([b, a], None)]
+    (['b', 'a'], ['a', 'b'])
+    """
+    return sorted(sources, key=lambda s: (yoy is not None and not states_yoy(s.quote, yoy), s.date, s.report, s.quote))
+
+
 def merged(m: Metric, new: Metric) -> Metric:
-    """``m`` with ``new``'s source added: every source sorted by (date, report), the
-    earliest as ``source``; a YoY only one of them gives is kept."""
-    sources = sorted([*m.sources, *new.sources], key=lambda s: (s.date, s.report, s.quote))
-    return m.model_copy(update={"source": sources[0], "also": sources[1:], "yoy": m.yoy if m.yoy is not None else new.yoy})
+    """``m`` with ``new``'s source added: a YoY only one of them gives is kept, and the
+    sources are :func:`ordered_sources` (``source`` is the earliest note that states the
+    YoY, or the earliest when there is none)."""
+    yoy = m.yoy if m.yoy is not None else new.yoy
+    sources = ordered_sources([*m.sources, *new.sources], yoy)
+    return m.model_copy(update={"source": sources[0], "also": sources[1:], "yoy": yoy})
 
 
 def place_in_order(metrics: list[Metric], m: Metric) -> None:
@@ -266,10 +305,11 @@ def without_source(m: Metric, report: str) -> Metric | None:
     if not rest:
         return None
     yoy = m.yoy
-    if yoy is not None and not any(f"{abs(yoy):g}" in s.quote for s in rest):
+    if yoy is not None and not any(states_yoy(s.quote, yoy) for s in rest):
         yoy = None
         if m.value is None and m.low is None:
             return None
+    rest = ordered_sources(rest, yoy)
     return m.model_copy(update={"source": rest[0], "also": rest[1:], "yoy": yoy})
 
 
@@ -324,7 +364,7 @@ def plan_figure(p, node_id: str, metric: Metric, why: str = "") -> bool:
             return False
         p.plan.metrics.append(NewMetric(node_id, metric, same_as=same, why=why))
         return True
-    revises = next((m for m in held if m.name == metric.name and m.period and m.period == metric.period), None)
+    revises = next((m for m in held if revision_of(m, metric)), None)
     p.plan.metrics.append(NewMetric(node_id, metric, revises=revises, why=why))
     return True
 
@@ -343,4 +383,4 @@ def describe_new_metric(m, node_name: str) -> str:
     return f"  new metric    {node_name}: {describe_metric(m.metric)}{extra}"
 
 
-__all__ = ["FIGURE_CONCEPTS", "Placement", "place", "plan_figures", "plan_figure", "same_figure", "merged", "without_source", "concept_word"]
+__all__ = ["FIGURE_CONCEPTS", "Placement", "place", "plan_figures", "plan_figure", "same_figure", "revision_of", "ordered_sources", "merged", "without_source", "concept_word"]

@@ -43,12 +43,25 @@ _UNITS = sorted(
     reverse=True,
 )
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
-_QUALIFIERS = {"超过": ">", "超": ">", "逾": ">", "突破": ">", "达到": "=", "达": "=", "约": "~", "近": "~", "扩至": "=", "至": "="}
+_QUALIFIERS = {"超过": ">", "超": ">", "逾": ">", "突破": ">", "高于": ">", "不低于": ">=", "至少": ">=", "不少于": ">=",
+               "达到": "=", "达": "=", "约": "~", "接近": "~", "近": "~", "扩至": "=", "至": "="}
 _QUAL_RE = "|".join(sorted(_QUALIFIERS, key=len, reverse=True))
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+"""A number, with thousands separators (3,800; 1,250.5; a full-width ， is folded to , first)."""
 _RANGE_SEP = r"\s*(?:-|~|–|—|至|到)\s*"
-_VALUE = re.compile(rf"({_QUAL_RE})?\s*({_NUM})(?:{_RANGE_SEP}({_NUM}))?\s*({_UNIT_RE})")
-_YOY = re.compile(r"(?:同比|YoY|yoy)\s*(增长|增加|上升|提升|提高|下降|减少|下滑|\+|-|−)?\s*(?:约|近|超过|超|逾)?\s*(\d+(?:\.\d+)?)\s*%")
+_SIGN = r"(?<![0-9A-Za-z.%])[-−]"
+"""A minus sign directly before a number (净利润-5.2亿元), never a range dash after a number."""
+_VALUE = re.compile(
+    rf"({_QUAL_RE})?\s*({_SIGN})?({_NUM})(?:\s*(万亿|亿|万|{_UNIT_RE})?{_RANGE_SEP}({_SIGN})?({_NUM}))?\s*({_UNIT_RE})"
+)
+"""qualifier, sign, number, [the low end's unit (910亿-930亿美元), range separator, sign, number], unit."""
+_CHANGE_VERB = r"(?:增长|增加|上升|提升|提高|上涨|回升|扩大|下降|减少|下滑|下跌|回落|降低|收窄)"
+_DOWN = ("下降", "减少", "下滑", "下跌", "回落", "降低", "收窄", "-", "−")
+_PP = re.compile(rf"(?:同比|环比|较上年|YoY|QoQ)?\s*{_CHANGE_VERB}?\s*(?:约|近|超过|超|逾)?\s*[-−+]?\d+(?:\.\d+)?\s*(?:个)?(?:百分点|pct|pp|bp|个基点|基点)")
+"""A change in percentage points (提升2.3个百分点): not a level, left out (the level after 至 is the figure)."""
+_QOQ = re.compile(rf"(?:环比|QoQ|qoq)\s*{_CHANGE_VERB}?\s*(?:约|近|超过|超|逾)?\s*[-−+]?\s*\d+(?:\.\d+)?\s*%")
+"""A quarter-on-quarter change (环比下降10%): not a YoY and not a level, left out."""
+_YOY = re.compile(r"(?:同比|YoY|yoy)\s*(增长|增加|上升|提升|提高|上涨|下降|减少|下滑|下跌|降低|\+|-|−)?\s*(?:约|近|超过|超|逾)?\s*(\d+(?:\.\d+)?)\s*%")
 _PERIOD = re.compile(
     r"(?i)FY\s*(\d{4})\s*Q([1-4])|(\d{4})\s*财年\s*(?:第?([一二三四1-4])季度|Q([1-4]))"
     r"|(?<![0-9A-Za-z])(\d{4})\s*(?:Q([1-4])|年\s*第?([一二三四1-4])季度)"
@@ -66,6 +79,8 @@ _NOISE = re.compile(
 )
 _HORIZON = re.compile(r"(?:未来|过去|近)?(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,2})(?:年|个季度|个月)(?!\d)")
 _EMPTY_NAME = re.compile(r"^(?:[一二三四五六七八九十两\d]+(?:年|个月|季度)|合计|总计|其中|同比|环比)?$")
+_UNIT_WORDS = re.compile(rf"^(?:{_UNIT_RE}|百分点|个百分点|基点|数|至)+$")
+"""A "name" made only of unit words (百分点, 个): never a figure's name."""
 _CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _COUNTERS = ("个", "家", "台", "张", "座", "片")
 
@@ -159,28 +174,44 @@ def parse_metrics(text: str) -> list[MetricFact]:
     period = _period(text)
     out: list[MetricFact] = []
     for sentence in re.split(r"(?<=[。!?;])", text):
-        yoys = [(m.start(), m.end(), float(m.group(2)) * (-1 if m.group(1) in ("下降", "减少", "下滑", "-", "−") else 1)) for m in _YOY.finditer(sentence)]
+        yoys = [(m.start(), m.end(), float(m.group(2)) * (-1 if m.group(1) in _DOWN else 1)) for m in _YOY.finditer(sentence)]
+        masks = [(m.start(), m.end(), "") for m in _PP.finditer(sentence)]
+        masks += [(m.start(), m.end(), ",") for r in (_QOQ, _YOY) for m in r.finditer(sentence)]
+
+        def words(a: int, b: int) -> str:
+            """sentence[a:b] without the changes (同比…%, 环比…%, …个百分点) in it."""
+            out, i = [], a
+            for s, e, sep in sorted(masks):
+                if e <= a or s >= b:
+                    continue
+                out.append(sentence[i:max(s, a)] + sep)
+                i = max(i, min(e, b))
+            return "".join(out) + sentence[i:b] if i < b else "".join(out)
+
         values = []
         for m in _VALUE.finditer(sentence):
-            if any(s <= m.start() < e for s, e, _ in yoys):
-                continue  # the percent of a YoY
+            if any(s <= m.start(3) < e for s, e, _ in masks):
+                continue  # the percent of a YoY or a QoQ, a change in percentage points
+            if m.group(4) and not m.group(7).startswith(m.group(4)):
+                continue  # 3亿次至5亿元: two units, no range
             values.append(m)
-        fallback = concept_word(sentence) or ""
+        fallback = concept_word(words(0, len(sentence))) or ""
         items: list[tuple[int, dict]] = []
         for i, m in enumerate(values):
             start = values[i - 1].end() if i else 0
-            name = _name(sentence[start: m.start()])
-            unit = m.group(4)
+            name = _name(words(start, m.start()))
+            unit = m.group(7)
             after = re.match(r"([^\s,;:，；：、。0-9]{1,6})", sentence[m.end():])
-            if unit in _COUNTERS and after and (not name or unit == "个"):
+            if unit in _COUNTERS and after and (not name or unit == "个") and not _UNIT_WORDS.match(after.group(1)):
                 name = after.group(1) + "数"
             name = name or _concept_after(sentence[m.end():]) or fallback
-            if not name:
+            if not name or _UNIT_WORDS.match(name):
                 continue  # a number nothing names is no figure
-            low, high = (float(m.group(2)), float(m.group(3))) if m.group(3) else (None, None)
+            first = float(m.group(3).replace(",", "")) * (-1 if m.group(2) else 1)
+            low, high = (first, float(m.group(6).replace(",", "")) * (-1 if m.group(5) else 1)) if m.group(6) else (None, None)
             if low is not None and low > high:
                 low, high = high, low  # written high first (930-910): the range is the same
-            items.append((m.start(), {"name": name, "value": None if low is not None else float(m.group(2)), "unit": unit,
+            items.append((m.start(), {"name": name, "value": None if low is not None else first, "unit": unit,
                                       "yoy": None, "qualifier": _QUALIFIERS.get(m.group(1) or "", "="), "end": m.end(),
                                       "low": low, "high": high, "context": sentence[: m.start()],
                                       "period": _period(sentence[: m.start()]) or period}))
@@ -193,7 +224,7 @@ def parse_metrics(text: str) -> list[MetricFact]:
                 owner["yoy"] = yoy
             else:
                 prev_end = max([it["end"] for _, it in items if it["end"] <= s] + [0])
-                name = _name(sentence[prev_end:s]) or fallback
+                name = _name(words(prev_end, s)) or fallback
                 if not name:
                     continue
                 items.append((s, {"name": name, "value": None, "unit": None, "yoy": yoy, "qualifier": "=", "end": e,
