@@ -56,6 +56,7 @@ _EN = re.compile(
     r"[^.;]{0,200}?\b(?:from|off|out\s+of)\s+(?:our|the)\s+(?P<list>(?:[\w-]+\s+){0,3}?(?:picks?|list|portfolio|basket))\b"
     r"|\b(no\s+longer)\s+(?:a\s+|one\s+of\s+our\s+|among\s+our\s+|in\s+our\s+)?(?:top\s+|key\s+)?picks?\b"
 )
+_PICKS = re.compile(r"推荐|金股")
 _CLAUSE_END = "，,；;。！？!?:："
 _PUNCT = re.compile("[(（)）" + _CLAUSE_END + "]")
 
@@ -138,7 +139,7 @@ def _moves(text: str, subject: str | None = None):
         source = "" if labelled else _source(text, a, b, m)
         if _WATCH.search(source) or _EARLIER_ZH.search(before) or _foreign(source, subject):
             continue  # 从观察名单移出 is a promotion; 此前已…调出 an earlier note's drop; 调出阿里云相关组合 another list
-        yield a, b, m.group(0), "kept" if _NEG_ZH.search(before) else "drop"
+        yield a, b, m.group(0), ("kept" if _PICKS.search(source) else "kept-as-rated") if _NEG_ZH.search(before) else "drop"
     for m in _ADD.finditer(text):
         a, b = _clause_of(clauses, m.start())
         before, after = text[a:m.start()], text[m.end():b]
@@ -158,7 +159,8 @@ def _moves(text: str, subject: str | None = None):
         before = text[a:m.start()]
         if (m.group("list") and _WATCH.search(m.group("list"))) or _EARLIER_EN.search(before):
             continue
-        yield a, m.end(), m.group(1) or m.group(3), "kept" if _NEG_EN.search(before) else "drop"
+        kept = "kept" if re.search(r"(?i)pick", m.group(0)) else "kept-as-rated"
+        yield a, m.end(), m.group(1) or m.group(3), kept if _NEG_EN.search(before) else "drop"
 
 
 def drop_spans(text: str, subject: str | None = None) -> list[tuple[int, int, str]]:
@@ -170,8 +172,9 @@ def drop_spans(text: str, subject: str | None = None) -> list[tuple[int, int, st
 
 def kept_spans(text: str, subject: str | None = None) -> list[tuple[int, int, str, str | None]]:
     """(start, end, word, stance) of every scope that keeps names on the list or adds them:
-    调入/纳入/新增 … (stance ``recommended``), a negated drop 暂不将…调出推荐组合 / "we do not
-    remove …" (stance ``None``: the clause's own rating).
+    调入/纳入/新增 … (stance ``recommended``), a negated drop from the picks 暂不将…调出推荐组合 /
+    "we do not remove … from our top picks" (``recommended`` too), from another list
+    (stance ``None``: the clause's own rating).
 
     >>> t = "本期金股调整:调出浪潮信息,调入中际旭创。"
     >>> [(t[a:b], w, s) for a, b, w, s in kept_spans(t)], [(t[a:b], w) for a, b, w in drop_spans(t)]
@@ -180,7 +183,7 @@ def kept_spans(text: str, subject: str | None = None) -> list[tuple[int, int, st
     >>> [(t[a:b], w, s) for a, b, w, s in kept_spans(t)], drop_spans(t)
     ([('浪潮信息从观察名单移出,正式纳入推荐组合', '纳入', 'recommended')], [])
     """
-    return sorted({(a, b, w, "recommended" if kind == "add" else None)
+    return sorted({(a, b, w, None if kind == "kept-as-rated" else "recommended")
                    for a, b, w, kind in _moves(text, subject) if kind != "drop"})
 
 
@@ -226,6 +229,7 @@ def mark_dropped(report, lines: list[str]) -> None:
     subject = nfkc(report.title or "")
     found: dict[int, list[tuple[str, str, str]]] = {}
     moves: dict[int, list[str]] = {}
+    kept: dict[int, list[tuple[str, str, str]]] = {}
     for i, raw in enumerate(lines):
         n = i + 1
         if n in skip or not (_WORD.search(raw) or _ADD.search(raw) or _EN.search(nfkc(raw))):
@@ -234,17 +238,22 @@ def mark_dropped(report, lines: list[str]) -> None:
             folded = nfkc(sentence)
             for a, b, word in drop_spans(folded, subject):
                 found.setdefault(n, []).append((sentence, folded[a:b], word))
-            if kept_spans(folded, subject):
+            for a, b, word, stance in kept_spans(folded, subject):
                 moves.setdefault(n, []).append(sentence)
+                if stance:
+                    kept.setdefault(n, []).append((folded[a:b], word, stance))
 
     def mark(m, line: int | None, keep_quote: bool):
         for sentence, scope, word in found.get(line, ()):
             if m.stance != "dropped" and covers(scope, nfkc(m.name), m.code):
                 return dataclasses.replace(m, stance="dropped", rating=word, rule=f"{RULE} “{word}”",
                                            quote=m.quote if keep_quote else sentence)
+        for scope, word, stance in kept.get(line, ()):
+            if m.stance == "listed" and not m.rating and covers(scope, nfkc(m.name), m.code):
+                return dataclasses.replace(m, stance=stance, rating=word, rule=f"kept on the list “{word}”")
         return m
 
-    if found:
+    if found or kept:
         report.sectors = [
             dataclasses.replace(s, mentions=tuple(mark(m, m.line or s.line, True) for m in s.mentions))
             for s in report.sectors
