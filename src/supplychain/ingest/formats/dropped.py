@@ -14,6 +14,10 @@ given, which the caller folds as it reads names):
 
 A name in a scope gets the stance ``dropped`` (:data:`supplychain.schema.STANCES`).
 
+Not a drop: a negation before the word (暂不将…调出, "do not remove"), a move out of a
+watch list (从观察名单移出), an earlier drop (此前/已于…), a list named after a subject the
+note is not about (``subject``). 调入/纳入/新增/加入 add names (:func:`kept_spans`).
+
 >>> text = "本期将浪潮信息、欧陆通调出推荐组合，新增推荐工业富联。"
 >>> [(text[a:b], w) for a, b, w in drop_spans(text)]
 [('本期将浪潮信息、欧陆通调出推荐组合', '调出')]
