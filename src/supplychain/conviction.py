@@ -115,10 +115,13 @@ def counted_claims(g: Graph, node_id: str, scope: Scope) -> list:
     return out
 
 
-def _named_by_another(claims: list) -> bool:
-    """Whether a driver whose notes spoke of the name still names it (its latest claim,
-    with the claims naming no driver, is not ``dropped``), as :func:`supplychain.context.context_claim` reads it."""
-    groups = {getattr(c, "driver", None) for c in claims} - {None}
+def _named_by_another(claims: list, driver: str | None) -> bool:
+    """Whether a driver other than ``driver`` whose notes spoke of the name still names it
+    (its latest claim, with the claims naming no driver, is not ``dropped``), as
+    :func:`supplychain.context.context_claim` reads it. The driver whose note dropped the
+    name is not "another": its later note naming the name again is its own history (an
+    upgrade from ``dropped``), not a reason to forget the drop."""
+    groups = {getattr(c, "driver", None) for c in claims} - {None, driver}
     for d in groups:
         mine = [c for c in claims if getattr(c, "driver", None) in (None, d)]
         latest = max(c.date for c in mine)
@@ -138,9 +141,13 @@ def trend(claims: list) -> str | None:
     'new'
     >>> trend([C(date=d("2025-11-26"), stance="recommended"), C(date=d("2025-12-05"), stance="beneficiary")])
     'down'
+    >>> trend([C(date=d("2025-12-08"), stance="dropped", driver="a"), C(date=d("2025-12-12"), stance="recommended", driver="a")])
+    'up'
     """
-    if any(c.stance == "dropped" for c in claims) and _named_by_another(claims):
-        claims = [c for c in claims if c.stance != "dropped"]  # one driver's drop, another still names it
+    dropped_by = {getattr(c, "driver", None) for c in claims if c.stance == "dropped"}
+    forget = {d for d in dropped_by if _named_by_another(claims, d)}  # one driver's drop, another still names it
+    if forget:
+        claims = [c for c in claims if c.stance != "dropped" or getattr(c, "driver", None) not in forget]
     by_date: dict[dt.date, int] = {}
     for c in claims:
         s = _STRENGTH.get(c.stance, 0)

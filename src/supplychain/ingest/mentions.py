@@ -19,18 +19,25 @@ def rule_of(m, default: str) -> str:
 
 def gazetteer_mentions(p: Planner, report: ParsedReport) -> list:
     """The companies the general fallback finds in the note's sentences (:mod:`.formats.gazetteer`);
-    in a note of another format, the names its drop sentences take off the list (:mod:`.formats.dropped`)."""
+    in a note of another format, the names its list-move sentences drop, add or keep
+    (:mod:`.formats.dropped`). A drop whose list is named after another subject than the
+    note's (its title, its driver) is not this note's: the name is not dropped by it; a
+    name added to the list (调入/纳入/新增) is ``recommended``."""
     from .formats import mention_key
     from .formats.gazetteer import Gazetteer
 
     gaz = Gazetteer.of(p.g, p.reference)
     named = {k for m in report.mentions for k in mention_key(m.name, m.code)}
-    only_drops = report.format != "general"  # its parser read its names: the gazetteer only looks for drops
+    only_moves = report.format != "general"  # its parser read its names: the gazetteer only looks for list moves
+    subject = _subject(p, report)
     out = []
     for line, sentence in report.sentences:
         for m in gaz.mentions(sentence, line):
             keys = mention_key(m.name, m.code)
-            if (only_drops and m.stance != "dropped") or keys & named:
+            if keys & named:
+                continue
+            m = _as_moved(m, sentence, subject)
+            if m is None or (only_moves and m.stance != "dropped" and not m.rule.startswith(_KEPT)):
                 continue
             named |= keys
             out.append(m)
@@ -83,6 +90,42 @@ def unrated_mention(p: Planner, m, company: str) -> bool:
 
 
 # --------------------------------------------------------------------------- dropped names
+
+
+_KEPT = "kept on the list"
+
+
+def _subject(p: Planner, report: ParsedReport) -> str:
+    """What the note is about, for :func:`~.formats.dropped.drop_spans`: its title and its driver's names."""
+    from .parse import nfkc
+
+    d = p.plan.driver
+    node = p.g.nodes.get(d) if d in p.g.nodes else None
+    names = [report.title or "", p.plan.names.get(d, d or "")]
+    if node is not None:
+        names += [node.name, node.name_en or "", *node.aliases]
+    return nfkc(" ".join(names))
+
+
+def _as_moved(m, sentence: str, subject: str):
+    """A gazetteer mention as the note's list moves mean it: ``None`` for a drop that is not
+    this note's (another subject's list), ``recommended`` for a name added to the list, the
+    clause's stance (rule ``kept on the list``) for a name a negated drop keeps."""
+    import dataclasses
+
+    from .formats.dropped import covers, drop_spans, kept_spans
+    from .parse import nfkc
+
+    folded = nfkc(sentence)
+    name = nfkc(m.name)
+    if m.stance == "dropped":
+        return m if any(covers(folded[a:b], name, m.code) for a, b, _ in drop_spans(folded, subject)) else None
+    for a, b, word, stance in kept_spans(folded, subject):
+        if covers(folded[a:b], name, m.code):
+            stance = stance or m.stance
+            return dataclasses.replace(m, stance=stance, rating=m.rating if stance == m.stance else word,
+                                       rule=f"{_KEPT} “{word}”")
+    return m
 
 
 def drops_of(report: ParsedReport, mentions: list) -> dict[str, object]:
