@@ -11,6 +11,11 @@ each part read back as a slice is read and checked against what was written; the
 caller (:func:`supplychain.store.write_graph`) runs the reference checks on the whole
 and only then renames the file over the graph.
 
+A write that replaces the file its models were read from (:func:`note_read`,
+:func:`previous_text`) does not read back an item whose canonical text is byte for byte
+the text the same model object was validated from, in the file as checked by its SHA-256
+(:class:`Previous`); everything else is read back as above.
+
 Anything not in the canonical shape raises :class:`Unsliced` (or returns None): the
 caller then reads or checks the text whole, for the messages with their lines.
 """

@@ -448,6 +448,10 @@ def write_graph(
     ``path``. Neither the whole text nor a second whole graph is ever held: at 100k
     companies that was 2 GB more at the peak. If anything is wrong the text is checked
     whole, as before (:func:`parse_graph_text`), for its messages.
+
+    When ``data``'s models were read from ``path`` and the file is still the bytes they
+    came from (:func:`slices.previous_text`), an item written byte for byte as it stands
+    there, for the same model object, is not read back (:class:`slices.Previous`).
     """
     path = Path(path)
     checked: GraphData | None = None
