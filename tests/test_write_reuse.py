@@ -162,3 +162,25 @@ def test_apply_patch_reads_back_only_what_it_changed(graph, read_back):
         if e.key not in changed_edges:
             assert before[e.key] == e
     assert cache.load_data(graph) == after
+
+
+def test_a_file_over_the_reuse_limit_is_read_back_whole(graph, read_back, monkeypatch):
+    """Past slices.REUSE_MAX_BYTES (the 100k graph) the old bytes are not held: every item
+    is read back, part by part, and the peak stays what it was."""
+    monkeypatch.setattr(slices, "REUSE_MAX_BYTES", graph.stat().st_size - 1)
+    data = cache.load_entry(graph).data()
+    new = with_claim(data, 3, "超过上限时的论断。")
+    cache.save_graph(new, graph)
+    assert len(read_back["edges"]) == len(new.edges) and len(read_back["nodes"]) == len(new.nodes)
+    assert graph.read_bytes() == dump_graph(new).encode()
+
+
+def test_models_read_from_another_file_are_not_reused(graph, tmp_path, read_back):
+    """The same bytes under another path: nothing remembered for it, all read back."""
+    data = cache.load_entry(graph).data()
+    other = tmp_path / "copy.yaml"
+    shutil.copy(graph, other)
+    new = with_claim(data, 3, "另一个文件的论断。")
+    cache.save_graph(new, other)
+    assert len(read_back["edges"]) == len(new.edges)
+    assert other.read_bytes() == dump_graph(new).encode()
