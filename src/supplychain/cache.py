@@ -76,13 +76,16 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     digest = hashlib.sha256(raw).hexdigest()
     found = read_entry(cache_path(path, digest), digest)
     if found is not None:
+        found.source = (str(path), digest)
         return found
     del raw  # the store reads the file again and drops its bytes once parsed (less at the peak)
     names: dict = {}
     data, digest = store.read_graph(path, names=names)  # the digest of the bytes it validated
     payload = encode_entry(data, names)  # the name keys the checks made: not made again
     write_entry(cache_path(path, digest), digest, payload, source=path)
-    return Entry.open(payload, data)
+    entry = Entry.open(payload, data)
+    entry.source = (str(path), digest)
+    return entry
 
 
 def save_graph(data, path: Path | str) -> str:

@@ -37,7 +37,7 @@ from .canonical import HEADER, canonical, dump_graph, pyyaml_dump, sorted_claims
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node
-from .slices import SLICE_BYTES, Unsliced, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
+from .slices import SLICE_BYTES, Unsliced, previous_text, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
 from .yamlread import _StrictLoader, _parse_with_engine, format_path, locate, parse_yaml, positions  # noqa: F401 (re-exported)
 
 MAX_GRAPH_BYTES = 512 * 1024 * 1024
@@ -448,12 +448,18 @@ def write_graph(
     ``path``. Neither the whole text nor a second whole graph is ever held: at 100k
     companies that was 2 GB more at the peak. If anything is wrong the text is checked
     whole, as before (:func:`parse_graph_text`), for its messages.
+
+    When ``data``'s models were read from ``path`` and the file is still the bytes they
+    came from (:func:`slices.previous_text`), an item written byte for byte as it stands
+    there, for the same model object, is not read back (:class:`slices.Previous`).
     """
     path = Path(path)
     checked: GraphData | None = None
+    previous = previous_text(path)  # the file replaced, if its models are data's (see slices.Previous)
     try:
         with atomic_writer(path, "wb") as f, gc_paused():
-            checked, digest = write_parts(data, f, slice_bytes)
+            checked, digest = write_parts(data, f, slice_bytes, previous)
+            del previous
             if checked is None or check_references(list(enumerate(checked.nodes)), list(enumerate(checked.edges)), names=names):
                 checked = None
                 raise Unsliced  # leaves no file: checked and written whole below
