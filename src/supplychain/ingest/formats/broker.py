@@ -29,7 +29,8 @@ PHRASES = sorted(
     "推荐标的 关注标的 推荐 受益于".split(),  # not a bare 关注: 建议投资者关注估值修复 names nobody
     key=len, reverse=True,
 )
-_PHRASE = re.compile(r"(" + "|".join(PHRASES) + r")(?:标的|公司|个股)?\s*(?:主要包括|包括|主要有|有|为|如)?\s*:?\s*")
+_PHRASE = re.compile(r"(" + "|".join(PHRASES) + r")(?!组合|名单|清单|列表|池)(?:标的|公司|个股)?\s*(?:主要包括|包括|主要有|有|为|如)?\s*:?\s*")
+"""A phrase, then the names after it; not 推荐组合 / 推荐名单 (the list itself, no name follows)."""
 _SECTION = re.compile(
     r"^[#\s]*[【\[]?\s*(?:[一二三四五六七八九十]+、|\d+[.、]\s*)?"
     r"(投资要点|投资建议|核心观点|投资策略|风险提示|风险因素|主要风险|风险|推荐标的|受益标的|相关标的)[】\]]?\s*(?::\s*(.*))?$"
