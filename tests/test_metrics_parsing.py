@@ -146,3 +146,15 @@ def test_a_revision_in_the_same_unit_still_revises():
     assert revision_of(a, a.model_copy(update={"value": 1150.0, "source": later}))
     other = Evidence(report="r2", date="2025-11-20", quote="腾讯2025Q3资本开支1150亿美元")
     assert not revision_of(a, a.model_copy(update={"value": 1150.0, "source": other}))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("阿里云营收下降10%。", ("阿里云营收增速", -10.0, "%", "=")),    # a change with no 同比 / 环比: a rate, signed
+    ("云收入增长34%。", ("云收入增速", 34.0, "%", "=")),
+    ("资本开支增长超50%。", ("资本开支增速", 50.0, "%", ">")),
+    ("毛利率提升至35%。", ("毛利率", 35.0, "%", "=")),               # rose *to* 35%: a level
+    ("上架率回升至75%。", ("上架率", 75.0, "%", "=")),
+])
+def test_a_bare_change_in_percent_is_a_rate_not_a_level(sentence, expected):
+    (m,) = parse_metrics(sentence)
+    assert (m.name, m.value, m.unit, m.qualifier) == expected and m.yoy is None

@@ -208,6 +208,11 @@ def parse_metrics(text: str) -> list[MetricFact]:
             if not name or _UNIT_WORDS.match(name):
                 continue  # a number nothing names is no figure
             first = float(m.group(3).replace(",", "")) * (-1 if m.group(2) else 1)
+            verb = (re.search(_CHANGE_VERB + r"\s*$", sentence[start:m.start()])
+                    if unit == "%" and (m.group(1) or "") not in ("至", "扩至", "达", "达到") else None)  # 提升至35%: a level
+            if verb:  # 营收下降10% (no 同比 / 环比): a rate of change, not a level of 10%
+                name = name if name.endswith("增速") else name + "增速"
+                first = -first if verb.group(0).strip() in _DOWN else first
             low, high = (first, float(m.group(6).replace(",", "")) * (-1 if m.group(5) else 1)) if m.group(6) else (None, None)
             if low is not None and low > high:
                 low, high = high, low  # written high first (930-910): the range is the same
