@@ -74,7 +74,12 @@ def context_of(g: Graph, driver_id: str) -> DriverContext:
 
 def driver_context(g: Graph, driver_id: str) -> DriverContext:
     """The drivers whose notes speak for ``driver_id``: itself and every driver it drives
-    (through ``drives`` edges, at any depth), with the reports silent for them."""
+    (through ``drives`` edges, at any depth), with the reports silent for them. Read from
+    the graph's columns, which never change, so it is worked out once per graph and driver
+    (history asks it for every claim of a name)."""
+    known = g.__dict__.setdefault("_driver_contexts", {})
+    if driver_id in known:
+        return known[driver_id]
     seen = {driver_id}
     todo = [driver_id]
     types = g.node_types
@@ -86,7 +91,8 @@ def driver_context(g: Graph, driver_id: str) -> DriverContext:
             if entry.edge_type(j) == "drives" and types.get(target) == "driver" and target not in seen:
                 seen.add(target)
                 todo.append(target)
-    return DriverContext.make(g, seen)
+    known[driver_id] = found = DriverContext.make(g, seen)
+    return found
 
 
 def claim_counts(claim: Claim, context: frozenset[str]) -> bool:

@@ -242,7 +242,7 @@ def exposure(
         )
     wanted_sectors = {g.resolve(s, types=("sector",)).id for s in sectors} if sectors else None
 
-    context, best = _walk(g, origin, depth, as_of)
+    context, best, adjacency = _walk(g, origin, depth, as_of)
     rank = {s: i for i, s in enumerate(STANCES)}
     types = g.node_types
     # rank on what the steps say (the graph's columns), then build models, Hop and Reach
@@ -258,7 +258,7 @@ def exposure(
         if context is not None:
             stance, basis, stance_driver = in_context(g, context, steps, stance)
             if stance is not None and len(steps) > 1 and ((stance_driver is not None and stance_driver not in path) or _dropped_by(g, steps, as_of)):
-                steps = _through(g, context, best, steps, stance_driver, depth, as_of)
+                steps = _through(g, context, adjacency, best, steps, stance_driver, depth, as_of)
                 path = (origin.id,) + tuple(v for _, v, _, _ in steps)
         if wanted_stances and stance not in wanted_stances:
             continue
@@ -299,13 +299,13 @@ def _dropped_by(g: Graph, steps, as_of) -> bool:
     drops = {c.driver for c in claims if c.stance == "dropped" and c.driver is not None}
     for u, _, _, _ in steps[1:]:
         if u in drops:
-            mine = current_claim([c for c in claims if c.driver in (None, u)], as_of)
+            mine = context_claim(claims, driver_context(g, u), as_of)
             if mine is not None and mine.stance == "dropped":
                 return True
     return False
 
 
-def _through(g: Graph, context: Context, best: dict, steps, stance_driver: str | None, depth: int, as_of):
+def _through(g: Graph, context: Context, adjacency, best: dict, steps, stance_driver: str | None, depth: int, as_of):
     """``steps`` through the driver whose note gives the name its stance, when a path
     through it scores the same. From a parent (AI需求) the best path may tie through a
     sibling driver whose note never named the name, or dropped it: the path shown goes
@@ -320,11 +320,10 @@ def _through(g: Graph, context: Context, best: dict, steps, stance_driver: str |
         candidates = [stance_driver]
     else:
         candidates = [d for d in best if d in context.drivers]
-    adjacency = ContextAdjacency(g, g.flow_adjacency(as_of), context)
     for d in candidates:
         if d not in best:
             continue
-        mine = current_claim([c for c in claims if c.driver in (None, d)], as_of)
+        mine = context_claim(claims, driver_context(g, d), as_of)
         if mine is not None and mine.stance == "dropped":
             continue
         head_score, head = best[d]
@@ -336,14 +335,14 @@ def _through(g: Graph, context: Context, best: dict, steps, stance_driver: str |
     return steps
 
 
-def _walk(g: Graph, origin, depth: int, as_of) -> tuple[Context | None, dict]:
-    """The driver context of a query from ``origin`` (None unless claims name drivers)
-    and :func:`best_paths` over the flow with that context's weights."""
+def _walk(g: Graph, origin, depth: int, as_of) -> tuple[Context | None, dict, object]:
+    """The driver context of a query from ``origin`` (None unless claims name drivers),
+    :func:`best_paths` over the flow with that context's weights, and that flow."""
     context = build_context(g, driver_context(g, origin.id), as_of) if origin.type == "driver" else None
     adjacency = g.flow_adjacency(as_of)
     if context is not None:
         adjacency = ContextAdjacency(g, adjacency, context)
-    return context, best_paths(adjacency, origin.id, depth)
+    return context, best_paths(adjacency, origin.id, depth), adjacency
 
 
 def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | None = None
@@ -362,7 +361,7 @@ def exposure_scores(g: Graph, driver: str, *, depth: int = 4, as_of: dt.date | N
     if depth < 1:
         raise SupplyChainError(f"depth must be at least 1 (got {depth})")
     origin = g.resolve(driver, types=EXPOSURE_SOURCES)
-    context, best = _walk(g, origin, depth, as_of)
+    context, best, _ = _walk(g, origin, depth, as_of)
     types, edge_type = g.node_types, g.entry.edge_type
     out: dict[str, tuple[float, str | None, str]] = {}
     for node_id, (score, steps) in best.items():
@@ -483,7 +482,7 @@ def drivers(g: Graph, company: str, *, depth: int = 4, as_of: dt.date | None = N
             if tagged and any(c.stance == "dropped" for _, _, _, j in steps for c in g.entry.edge(j).claims):
                 # the walk's best path crosses a drop, which is one driver's call: this
                 # driver's own best path, walked forward in its context, as exposure finds it
-                _, mine = _walk(g, g.nodes[node_id], depth, as_of)
+                _, mine, _ = _walk(g, g.nodes[node_id], depth, as_of)
                 if target.id not in mine:
                     continue
                 score, forward = mine[target.id]
