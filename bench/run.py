@@ -20,8 +20,12 @@ then timed, each figure the median of repeated runs (fewer repeats for slow ones
 - ``ingest``: ``supplychain ingest <the seed note> --driver <a synthetic driver>
   --dry-run`` on a copy of the graph (cache warm), if ``supplychain ingest`` exists;
 - ``ingest write`` / ``apply write``: the same note ingested for real, and a one-claim
-  patch applied, each into a fresh copy of the graph with a warm cache: load, plan,
-  dump, validate the text, write the file and its cache entry;
+  patch applied, each into a fresh copy of the graph with a warm cache made by a read
+  (as after a query, or a ``git pull``): load, plan, dump, validate the text, write the
+  file and its cache entry; ``ingest after write`` / ``apply after write``: the same
+  with the cache entry an earlier write left (as after yesterday's ingest), which says
+  the file is canonical: the text of what the command does not change is taken from
+  the file (:meth:`supplychain.slices.Previous.keeper`);
 - ``write``: :func:`supplychain.store.save_graph` of the loaded graph (dump, validate the
   text, write the file), in-process; ``write + cache entry``: :func:`supplychain.cache.save_graph`
   (what ``ingest`` and ``apply`` call), which also encodes and writes the file's cache entry;
@@ -181,7 +185,7 @@ def clear_cache(path: Path) -> None:
 
 
 def run_size(n: int, args) -> dict:
-    from supplychain import cache, store
+    from supplychain import cache, slices, store
     from supplychain.graph import Graph, load_graph
     from supplychain.query import drivers, exposure
 
@@ -278,17 +282,23 @@ def run_size(n: int, args) -> dict:
         record("write + cache entry", measure(lambda: cache.save_graph(g.data, copy), slow_repeat, budget))
     if (ROOT / "src" / "supplychain" / "ingest").is_dir() and NOTE.exists() and not args.no_ingest:
         patch_text = one_claim_patch(g)
-        for name, argv in (
-            ("ingest write", lambda copy: ["ingest", str(NOTE), "--driver", driver.name]),
-            ("apply write", lambda copy: ["apply", str(copy.with_name("patch.yaml"))]),
+        for name, argv, after in (
+            ("ingest write", lambda copy: ["ingest", str(NOTE), "--driver", driver.name], "read"),
+            ("apply write", lambda copy: ["apply", str(copy.with_name("patch.yaml"))], "read"),
+            ("ingest after write", lambda copy: ["ingest", str(NOTE), "--driver", driver.name], "write"),
+            ("apply after write", lambda copy: ["apply", str(copy.with_name("patch.yaml"))], "write"),
         ):
             with tempfile.TemporaryDirectory(dir=workdir) as tmp:
                 copy = Path(tmp) / path.name
                 copy.with_name("patch.yaml").write_text(patch_text, encoding="utf-8")
 
-                def fresh_copy(copy=copy):
+                def fresh_copy(copy=copy, after=after):
                     shutil.copy(path, copy)
-                    load_graph(copy)  # a warm cache, as after any earlier command
+                    clear_cache(copy)
+                    warm = load_graph(copy)  # a warm cache, as after any earlier command
+                    if after == "write":  # ... as after an earlier ingest: the entry says the file is canonical
+                        cache.save_graph(warm.data, copy)
+                    slices.forget_read()
 
                 try:
                     m = measure_process([*sc, "-g", str(copy), *argv(copy)], slow_repeat, budget, env, before=fresh_copy, timeout=args.timeout)

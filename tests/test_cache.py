@@ -138,7 +138,7 @@ def test_entry_whose_columns_do_not_fit_is_ignored(graph_file, change):
     expected = load_graph(graph_file).data
     (entry,) = entries(graph_file)
     digest = entry.name.split(".")[-2]
-    payload = bytes(memoryview(entry.read_bytes())[cache._HEADER + cache._FP + cache._DIGEST :])
+    payload = bytes(memoryview(entry.read_bytes())[cache._PAYLOAD :])
     layout = msgspec.msgpack.decode(payload, type=_Layout)
     changed = {k: (msgspec.Raw(msgspec.msgpack.encode(7)) if v is None else v) for k, v in change.items()}
     forged = msgspec.msgpack.encode(msgspec.structs.replace(layout, **changed))

@@ -41,7 +41,7 @@ from .files import atomic_writer
 from .gcpause import gc_paused
 
 CACHE_DIR = ".supplychain-cache"
-MAGIC = b"SCGRAPH2"
+MAGIC = b"SCGRAPH3"
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
 
 
@@ -76,7 +76,7 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     digest = hashlib.sha256(raw).hexdigest()
     found = read_entry(cache_path(path, digest), digest)
     if found is not None:
-        found.source = (str(path), digest)
+        found.source = (str(path), digest, found.canonical)
         return found
     del raw  # the store reads the file again and drops its bytes once parsed (less at the peak)
     names: dict = {}
@@ -84,7 +84,7 @@ def load_entry(path: Path | str, *, use_cache: bool | None = None) -> Entry:
     payload = encode_entry(data, names)  # the name keys the checks made: not made again
     write_entry(cache_path(path, digest), digest, payload, source=path)
     entry = Entry.open(payload, data)
-    entry.source = (str(path), digest)
+    entry.source = (str(path), digest, False)  # read, not written by us: maybe not canonical
     return entry
 
 
@@ -99,10 +99,12 @@ def save_graph(data, path: Path | str) -> str:
 
 
 def remember(path: Path | str, data, names: dict | None = None, *, digest: str) -> bool:
-    """Make the cache entry of a file just written: ``digest`` the SHA-256 of its bytes,
-    ``data`` what validating them gave (``names``: the keys the checks made, see
-    :func:`supplychain.entry.encode`). Returns False (quietly) when the cache is off or
-    not writable."""
+    """Make the cache entry of a file :func:`supplychain.store.write_graph` just wrote:
+    ``digest`` the SHA-256 of its bytes, ``data`` what validating them gave (``names``:
+    the keys the checks made, see :func:`supplychain.entry.encode`). The entry says the
+    file is canonical (the dump of ``data``, byte for byte), so the next write of models
+    read from it reuses the text of those it does not change (:func:`supplychain.slices.note_read`).
+    Returns False (quietly) when the cache is off or not writable."""
     if not enabled():
         return False
     path = Path(path)
@@ -110,7 +112,7 @@ def remember(path: Path | str, data, names: dict | None = None, *, digest: str) 
         payload = encode_entry(data, names)
     except Exception:  # noqa: BLE001 -- the file is written; a missing entry only costs time
         return False
-    return write_entry(cache_path(path, digest), digest, payload, source=path)
+    return write_entry(cache_path(path, digest), digest, payload, source=path, canonical=True)
 
 
 def load_data(path: Path | str, *, use_cache: bool | None = None):
@@ -121,10 +123,14 @@ def load_data(path: Path | str, *, use_cache: bool | None = None):
 # --------------------------------------------------------------------------- format
 #
 # An entry is MAGIC, the CRC-32 of everything after it, the code fingerprint (32 ASCII
-# characters), the SHA-256 of the graph file (64), then the columns and indexes of
-# :mod:`supplychain.entry`.
+# characters), the SHA-256 of the graph file (64), ``C`` if the file was written by
+# :func:`supplychain.store.write_graph` (canonical) or ``-`` if it was read, then the
+# columns and indexes of :mod:`supplychain.entry`.
 
 _FP, _DIGEST = 32, 64
+_MARKS = {b"C": True, b"-": False}
+_PAYLOAD = _HEADER + _FP + _DIGEST + 1
+"""Where the columns begin in an entry."""
 
 
 def fingerprint() -> str:
@@ -150,19 +156,19 @@ def _fingerprint() -> str:
     return _FINGERPRINT
 
 
-def encode(data, digest: str) -> bytes:
+def encode(data, digest: str, canonical: bool = False) -> bytes:
     """The cache entry of validated ``data`` read from a file whose bytes hash to ``digest``."""
-    return _frame(encode_entry(data), digest)
+    return _frame(encode_entry(data), digest, canonical)
 
 
-def _frame(payload: bytes, digest: str) -> bytes:
-    return b"".join(_frame_parts(payload, digest))
+def _frame(payload: bytes, digest: str, canonical: bool = False) -> bytes:
+    return b"".join(_frame_parts(payload, digest, canonical))
 
 
-def _frame_parts(payload: bytes, digest: str) -> tuple[bytes, bytes]:
+def _frame_parts(payload: bytes, digest: str, canonical: bool = False) -> tuple[bytes, bytes]:
     """The header and the payload of an entry (written one after the other, not joined:
     at 100k companies the payload is 100 MB)."""
-    ids = _fingerprint().encode() + digest.encode()
+    ids = _fingerprint().encode() + digest.encode() + (b"C" if canonical else b"-")
     crc = zlib.crc32(payload, zlib.crc32(ids))
     return MAGIC + crc.to_bytes(4, "big") + ids, payload
 
@@ -170,18 +176,21 @@ def _frame_parts(payload: bytes, digest: str) -> tuple[bytes, bytes]:
 def decode(blob: bytes, digest: str) -> Entry | None:
     """The :class:`~supplychain.entry.Entry` of a cache entry, or None if it is not a
     sound entry for ``digest`` made by this code."""
-    if len(blob) < _HEADER + _FP + _DIGEST or blob[: len(MAGIC)] != MAGIC:
+    if len(blob) < _PAYLOAD or blob[: len(MAGIC)] != MAGIC:
         return None
     body = memoryview(blob)[_HEADER:]
     if body[:_FP] != _fingerprint().encode() or body[_FP : _FP + _DIGEST] != digest.encode():
         return None
-    if zlib.crc32(body) != int.from_bytes(blob[len(MAGIC) : _HEADER], "big"):
+    canonical = _MARKS.get(bytes(body[_FP + _DIGEST : _FP + _DIGEST + 1]))
+    if canonical is None or zlib.crc32(body) != int.from_bytes(blob[len(MAGIC) : _HEADER], "big"):
         return None
     with gc_paused():
         try:
-            return Entry.open(body[_FP + _DIGEST :])
+            entry = Entry.open(body[_PAYLOAD - _HEADER :])
         except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
             return None
+    entry.canonical = canonical
+    return entry
 
 
 # --------------------------------------------------------------------------- files
@@ -199,7 +208,7 @@ def read_entry(entry: Path, digest: str):
         return None
 
 
-def write_entry(entry: Path, digest: str, payload: bytes, source: Path | None = None) -> bool:
+def write_entry(entry: Path, digest: str, payload: bytes, source: Path | None = None, canonical: bool = False) -> bool:
     """Write a cache entry (``payload``: :func:`supplychain.entry.encode`) atomically and
     drop older entries of the same file.
 
@@ -209,7 +218,7 @@ def write_entry(entry: Path, digest: str, payload: bytes, source: Path | None = 
     """
 
     try:
-        header, payload = _frame_parts(payload, digest)
+        header, payload = _frame_parts(payload, digest, canonical)
         entry.parent.mkdir(exist_ok=True)
         with atomic_writer(entry, "wb", like=source) as f:
             f.write(header)

@@ -132,13 +132,17 @@ def dump_graph(data: GraphData) -> str:
     return "".join(text for _, text, _ in dump_parts(data))
 
 
-def dump_parts(data: GraphData, part_chars: int = 0):
+def dump_parts(data: GraphData, part_chars: int = 0, kept=None):
     """:func:`dump_graph`'s text in parts ``(kind, text, items)``: kind ``"text"`` for
     the header, ``version`` and the ``nodes:``/``edges:`` lines (``items`` empty), and
     ``"nodes"`` or ``"edges"`` for items written as list items at column 0 (``items``:
     the models written, in file order), about ``part_chars`` characters at a time (0: a
     section in one part). Joined, the texts are :func:`dump_graph`'s; a writer holds one
-    part at a time (the whole text is 250 MB at 100k companies)."""
+    part at a time (the whole text is 250 MB at 100k companies).
+
+    ``kept``, if given, is asked of each item whether the writer has its text already
+    (``kept(item)`` true): such items are not dumped but handed over in runs, in their
+    place among the others, as parts whose text is None."""
     version = data.version
     head = f"version: {version}\n" if type(version) is int else pyyaml_dump({"version": version})
     nodes = sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))
@@ -153,21 +157,53 @@ def dump_parts(data: GraphData, part_chars: int = 0):
         out: list[str] = []
         done: list = []
         scalars: dict[str, str] = {}
+        run: list = []
         for item in items:
-            mark = len(out)
-            try:
-                write(item, "  ", "- ", out, scalars)
-            except _Unsure:
-                del out[mark:]
-                out.append(pyyaml_dump([doc(item)]))
+            if kept is not None:
+                if kept(item):
+                    if done:
+                        yield key, "".join(out), done
+                        out, done = [], []
+                    run.append(item)
+                    continue
+                if run:
+                    yield key, None, run
+                    run = []
+            _write_item(item, write, doc, out, scalars)
             done.append(item)
             if part_chars and len(out) * 40 >= part_chars:  # (about 40 characters a line)
                 yield key, "".join(out), done
                 out, done = [], []
         if done:
             yield key, "".join(out), done
+        if run:
+            yield key, None, run
     if text:
         yield "text", text, []
+
+
+def dump_items(items: list) -> str:
+    """The canonical text of nodes or of edges (all of one kind), as list items at
+    column 0, as :func:`dump_parts` writes them."""
+    out: list[str] = []
+    scalars: dict[str, str] = {}
+    for item in items:
+        if "claims" in type(item).model_fields:
+            _write_item(item, _edge, _edge_doc, out, scalars)
+        else:
+            _write_item(item, _model, _node_doc, out, scalars)
+    return "".join(out)
+
+
+def _write_item(item, write, doc, out: list[str], scalars: dict) -> None:
+    """One node or edge as a list item at column 0, by the emitter (``write``) or, when
+    it is not sure, by PyYAML (``doc``: the item's plain structure)."""
+    mark = len(out)
+    try:
+        write(item, "  ", "- ", out, scalars)
+    except _Unsure:
+        del out[mark:]
+        out.append(pyyaml_dump([doc(item)]))
 
 
 def pyyaml_dump(doc: Any) -> str:

@@ -281,10 +281,15 @@ class Entry:
         if len(self._raw_nodes) != n:
             raise ValueError("node columns differ in length")
         self._data = None
-        self.source: tuple[str, str] | None = None
-        """(the graph file's path, the SHA-256 of the bytes validated into this entry),
-        set by :func:`supplychain.cache.load_entry`: when :meth:`data` hands out every
-        model, it tells :func:`supplychain.slices.note_read`."""
+        self.source: tuple[str, str, bool] | None = None
+        """(the graph file's path, the SHA-256 of the bytes validated into this entry,
+        whether those bytes were written by :func:`supplychain.store.write_graph`), set by
+        :func:`supplychain.cache.load_entry`: when :meth:`data` hands out every model, it
+        tells :func:`supplychain.slices.note_read`."""
+        self.canonical = False
+        """Whether the file this entry was made from was written by
+        :func:`supplychain.store.write_graph` (so it is the canonical dump of these models,
+        byte for byte), as the cache entry's header says (:func:`supplychain.cache.remember`)."""
         self._index: dict[str, int] | None = None
         self._names: tuple[list[str], Any, list[str], Any] | None = None
         self._flows: dict[str, FlowRows] = {}
@@ -503,7 +508,7 @@ class Entry:
 
             values = {"version": self._layout.version, "nodes": list(self.nodes()), "edges": list(self.edges())}
             self._data = _instance(GraphData, values, set(self._layout.graph_fields))
-        if self.source is not None:  # (path, digest): a write of this graph may reuse the file's text
+        if self.source is not None:  # (path, digest, canonical): a write of this graph may reuse the file's text
             from .slices import note_read
 
             note_read(*self.source, self._data)

@@ -119,10 +119,27 @@ Number = Annotated[float, Field(allow_inf_nan=False)]
 refused, so no export ever writes ``NaN`` or ``Infinity`` (which are not JSON)."""
 
 
+WATCHED: set[int] = set()
+"""Ids of the models a graph file was read into, while a write may still reuse their text
+(:func:`supplychain.slices.note_read`). Setting or deleting a field of one of them empties
+the set: the write then dumps and compares every item again (a list changed in place is
+caught apart, by :func:`supplychain.slices.note_read`'s snapshot of the lists)."""
+
+
 class _Model(BaseModel):
     # defer_build: the validators are built on first validation, not at import (a warm
     # load from the cache builds models without validating them)
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, defer_build=True)
+
+    def __setattr__(self, name: str, value) -> None:
+        if WATCHED and id(self) in WATCHED:
+            WATCHED.clear()
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if WATCHED and id(self) in WATCHED:
+            WATCHED.clear()
+        super().__delattr__(name)
 
 
 class Evidence(_Model):

@@ -23,20 +23,32 @@ caller then reads or checks the text whole, for the messages with their lines.
 from __future__ import annotations
 
 import hashlib
+import operator
+import os
 import re
+from itertools import chain
 from typing import Any
 
 import yaml_rs
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .canonical import dump_parts, sorted_claims
+from .canonical import dump_items, dump_parts, sorted_claims
 from .errors import FileFormatError
 from .gcpause import gc_paused
-from .schema import Edge, GraphData, Node
+from .schema import WATCHED, Edge, GraphData, Node
 from .yamlread import _EXPLICIT_TAG_BYTES, _NO_ALIASES, parse_yaml
 
 SLICE_BYTES = 2 * 1024 * 1024
 """How much of a big graph file is parsed at a time (see :func:`read_in_slices`)."""
+
+
+
+def verify_kept() -> bool:
+    """Whether ``SUPPLYCHAIN_VERIFY_KEPT`` is set (the test suite sets it): a write then
+    also dumps every item it takes from the file (:meth:`Previous.keeper`) and fails if
+    the text differs, so a change in place that the guards of :func:`note_read` missed
+    would show up in the tests."""
+    return os.environ.get("SUPPLYCHAIN_VERIFY_KEPT", "") not in ("", "0")
 
 
 
@@ -177,8 +189,19 @@ def write_parts(
     h = hashlib.sha256()
     skeleton: list[bytes] = []
     models: dict[str, list] = {"nodes": [], "edges": []}
+    kept = previous.keeper() if previous is not None else None
+    verify = kept is not None and verify_kept()
     with gc_paused():
-        for kind, text, items in dump_parts(data, slice_bytes):
+        for kind, text, items in dump_parts(data, slice_bytes, kept):
+            if text is None:  # models read from the canonical file, unchanged: their text there
+                part = previous.text_of(items)
+                if verify and dump_items(items).encode("utf-8") != part:
+                    raise AssertionError(f"a kept {kind[:-1]} is not written as its canonical dump: {items[0]!r:.200}")
+                f.write(part)
+                h.update(part)
+                models[kind].extend(items)
+                del part
+                continue
             part = text.encode("utf-8")
             del text
             f.write(part)
@@ -271,23 +294,133 @@ def _item_starts(blob: bytes, start: int, stop: int) -> list[int]:
         found.insert(0, start)
     return found
 
-_READ: dict[str, tuple[str, list, list]] = {}
+_READ: dict[str, tuple[str, bool, list, list, dict[int, list]]] = {}
 """The last graph whose models were handed out whole: its path (resolved) -> (the SHA-256
-of the bytes validated into them, its nodes, its edges), in file order. One at a time."""
+of the bytes validated into them, whether those bytes are the canonical dump of these
+models, its nodes, its edges (in file order), the snapshot of their lists). One at a time."""
 
 
-def note_read(path, digest: str, data) -> None:
+def note_read(path, digest: str, canonical: bool, data) -> None:
     """Remember that ``data``'s models (the objects) were validated from the bytes of
-    ``path`` whose SHA-256 is ``digest`` (:func:`supplychain.cache.load_entry`). Only the
-    last one is kept (two lists of references: the models are the graph's own)."""
-    import os
+    ``path`` whose SHA-256 is ``digest`` (:func:`supplychain.cache.load_entry`), and
+    whether those bytes are their canonical dump (``canonical``: the file was written by
+    :func:`supplychain.store.write_graph`). Only the last one is kept (two lists of
+    references: the models are the graph's own).
 
+    For a canonical file, a write may then take an item's text from the file without
+    dumping it (:meth:`Previous.keeper`) if the model has not changed since. Two guards
+    say so: every model read is watched (:data:`supplychain.schema.WATCHED`: setting a
+    field of one stops all such reuse), and the contents of every list they hold, nested
+    ones too, are kept here and compared object by object at the write.
+    """
     _READ.clear()
-    _READ[os.path.abspath(path)] = (digest, list(data.nodes), list(data.edges))
+    WATCHED.clear()
+    nodes, edges = list(data.nodes), list(data.edges)
+    snapshots: dict[int, tuple] = {}
+    if canonical:
+        ids: set[int] = set()
+        with gc_paused():  # a list per model, and no cycle
+            for items in (nodes, edges):
+                ids.update(map(id, items))
+                snapshots.update(_snapshots(items, ids))
+            WATCHED.update(ids)
+    _READ[os.path.abspath(path)] = (digest, canonical, nodes, edges, snapshots)
 
 
 def forget_read() -> None:
     _READ.clear()
+    WATCHED.clear()
+
+
+_END = object()
+"""Closes a list in a :func:`_contents` (so a list that grew or shrank never lines up)."""
+
+_PLANS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field, how) for the fields of a model class that may hold a list or a model:
+    ``"flat"`` a list of values or of models that hold neither, ``"deep"`` a list of
+    models that do, ``"model"`` one model, ``"other"`` anything else."""
+    found = _PLANS.get(cls)
+    if found is None:
+        import typing
+
+        def models_in(annotation) -> list[type]:
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                return [annotation]
+            return [m for arg in typing.get_args(annotation) for m in models_in(arg)]
+
+        found = []
+        for name, info in cls.model_fields.items():
+            annotation = info.annotation
+            is_list = annotation is list or typing.get_origin(annotation) is list
+            inner = models_in(annotation)
+            if is_list:
+                found.append((name, "deep" if any(_plan(m) for m in inner) else "flat"))
+            elif inner:
+                found.append((name, "model"))
+            elif any(a is list or typing.get_origin(a) is list for a in typing.get_args(annotation)):
+                found.append((name, "other"))
+        found = _PLANS[cls] = tuple(found)
+    return found
+
+
+def _contents(model: BaseModel, out: list, ids: set[int] | None = None) -> list:
+    """Append to ``out`` what ``model``'s lists and nested models hold, the objects
+    themselves, flattened (each list closed by :data:`_END`), to be compared object by
+    object (``is``); ``ids`` receives the ids of the nested models."""
+    values = model.__dict__
+    for name, how in _PLANS.get(type(model)) or _plan(type(model)):
+        v = values.get(name)
+        if type(v) is not list:
+            out.append(v)
+            if isinstance(v, BaseModel):
+                if ids is not None:
+                    ids.add(id(v))
+                _contents(v, out, ids)
+            continue
+        out.extend(v)
+        out.append(_END)
+        if how == "flat":
+            if ids is not None:
+                ids.update(map(id, v))
+            continue
+        for x in v:
+            if isinstance(x, BaseModel):
+                if ids is not None:
+                    ids.add(id(x))
+                _contents(x, out, ids)
+    return out
+
+
+def _flat_field(cls: type) -> str | None:
+    """The field of a model class whose only holding field is a flat list (an edge's
+    claims), or None."""
+    plan = _PLANS.get(cls) or _plan(cls)
+    return plan[0][0] if len(plan) == 1 and plan[0][1] == "flat" else None
+
+
+def _snapshots(items: list, ids: set[int]) -> dict[int, list]:
+    """``id(item)`` -> :func:`_contents` of each item; ``ids`` receives the nested
+    models' ids. Items of one class holding one flat list (the edges) in one pass."""
+    classes = set(map(type, items))
+    field = _flat_field(classes.pop()) if len(classes) == 1 else None
+    if field is None:
+        return {id(x): _contents(x, [], ids) for x in items}
+    ids.update(map(id, chain.from_iterable(x.__dict__[field] for x in items)))
+    return {id(x): [*x.__dict__[field], _END] for x in items}
+
+
+def _now(model: BaseModel) -> list:
+    """:func:`_contents` of one model, as :func:`_snapshots` makes it."""
+    field = _flat_field(type(model))
+    return [*model.__dict__[field], _END] if field is not None else _contents(model, [])
+
+
+def _same_objects(a: list, b: list) -> bool:
+    """Whether two :func:`_contents` hold the very same objects, in the same places."""
+    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 class Previous:
@@ -295,11 +428,49 @@ class Previous:
     digest the models were validated from) and where each of those models' text stands
     in them (``id(model)`` -> (start, stop); the models are held, so no id is reused)."""
 
-    def __init__(self, blob: bytes, models: tuple[list, list], at: dict[int, tuple[int, int]]):
+    def __init__(self, blob: bytes, models: tuple[list, list], at: dict[int, tuple[int, int]],
+                 canonical: bool = False, snapshots: dict[int, list] | None = None):
         self.blob = blob
         self.models = models
         self.at = at
+        self.canonical = canonical
+        self.snapshots = snapshots or {}
         self.reused = 0
+        self.kept = 0
+
+    def keeper(self):
+        """``kept(model)``: whether the model's text is its text in the file, not to be
+        dumped (:func:`supplychain.canonical.dump_parts`'s ``kept``), or None when no text
+        may be taken that way: the file is not known to be canonical, or a model read
+        from it was changed in place (:data:`supplychain.schema.WATCHED` emptied).
+
+        A model is kept when it is one of the objects read (its text there is its
+        canonical dump, as the file is) and its lists, nested ones too, still hold the
+        objects they held then (:func:`note_read`)."""
+        if not (self.canonical and WATCHED):
+            return None
+        at, snapshots = self.at, self.snapshots
+
+        def kept(model) -> bool:
+            key = id(model)
+            snapshot = snapshots.get(key)
+            return snapshot is not None and key in at and _same_objects(_now(model), snapshot)
+
+        return kept
+
+    def text_of(self, models: list) -> bytes:
+        """The file's text of kept models, in their order (runs that stand together in
+        the file are cut out at once)."""
+        at, blob = self.at, self.blob
+        spans: list[list[int]] = []
+        for model in models:
+            start, stop = at[id(model)]
+            if spans and spans[-1][1] == start:
+                spans[-1][1] = stop
+            else:
+                spans.append([start, stop])
+        self.kept += len(models)
+        return b"".join(blob[a:b] for a, b in spans)
 
     def changed(self, part: bytes, items: list) -> list[tuple[int, bytes]] | None:
         """[(index, text)] of the items of ``part`` (their canonical text) that are not
@@ -326,12 +497,10 @@ def previous_text(path) -> Previous | None:
     no models remembered for it (:func:`note_read`), the file bigger than
     :data:`REUSE_MAX_BYTES`, its bytes no longer those the models came from (changed
     on disk since), or not cut into as many items as there are models."""
-    import os
-
     found = _READ.pop(os.path.abspath(path), None)
     if found is None:
         return None
-    digest, nodes, edges = found
+    digest, canonical, nodes, edges, snapshots = found
     try:
         if os.stat(path).st_size > REUSE_MAX_BYTES:
             return None
@@ -354,7 +523,7 @@ def previous_text(path) -> Previous | None:
         starts.append(stop)
         for k, model in enumerate(models):
             at[id(model)] = (starts[k], starts[k + 1])
-    return Previous(blob, (nodes, edges), at)
+    return Previous(blob, (nodes, edges), at, canonical, snapshots)
 
 
 def _same(a: BaseModel, b: BaseModel) -> bool:

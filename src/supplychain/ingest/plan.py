@@ -212,6 +212,27 @@ def describe_metric(m: Metric) -> str:
 # --------------------------------------------------------------------------- planning
 
 
+class EdgesByKey:
+    """The graph's edges by key (:func:`~supplychain.schema.edge_key`), looked up among
+    the edges of the key's ends (the graph's index by endpoint): no model is built, nor
+    a key made, for the edges never asked for (a graph of 100k companies has 500k)."""
+
+    def __init__(self, graph: Graph):
+        self.entry = graph.entry
+
+    def get(self, key: tuple, default=None) -> Edge | None:
+        type_, source, _ = key
+        entry = self.entry
+        for side in ("out", "in"):  # an undirected edge may stand either way round
+            for j in entry.edges_by(source, side):
+                if entry.edge_type(j) == type_ and edge_key(type_, *entry.edge_ends(j)) == key:
+                    return entry.edge(j)
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 3 and self.get(key) is not None
+
+
 class Planner(NodeKinds):
     """Builds one plan against a graph, remembering the nodes and claims it has planned.
 
@@ -223,7 +244,7 @@ class Planner(NodeKinds):
         self.reference = reference or Reference()
         self.plan = Plan(source=source)
         self.plan.names = {n.id: n.name for n in graph.nodes.values()}
-        self.edges: dict[tuple, Edge] = {e.key: e for e in graph.edges}
+        self.edges = EdgesByKey(graph)
         self.pending_claims: dict[tuple, list[Claim]] = {}
         self.pending_keys: dict[str, str] = {}
         self.new_nodes: dict[str, object] = {}
