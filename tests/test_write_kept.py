@@ -157,3 +157,23 @@ def test_nothing_is_kept_from_a_file_changed_on_disk(written, dumped):
     cache.save_graph(data, written)
     assert len(dumped) == len(data.nodes) + len(data.edges)
     assert written.read_bytes() == dump_graph(data).encode()
+
+
+def test_the_next_cache_entry_reuses_the_old_columns_and_equals_a_whole_encode(written, monkeypatch):
+    """After a write that kept items, the new cache entry is made from the old entry's
+    columns (entrykept.encode_kept): the same bytes as encoding the whole graph, through
+    the runs of kept edges, new edges among them and a new node that renumbers the
+    nodes after it."""
+    from supplychain import entry, entrykept
+
+    used = []
+    real = entrykept.encode_kept
+    monkeypatch.setattr(entrykept, "encode_kept", lambda *a: used.append(a[2]) or real(*a))
+    apply_patch(PATCH, written)
+    assert used and used[0].ids  # the kept columns were used
+    data = store.load_data(written)
+    names: dict = {}
+    assert not store.check_references(list(enumerate(data.nodes)), list(enumerate(data.edges)), names=names)
+    (made,) = (written.parent / cache.CACHE_DIR).glob(f"{written.name}.*.msgpack")
+    assert made.read_bytes()[cache._PAYLOAD :] == entry.encode(data, names)
+    assert len(data.nodes) > len(used[0].nodes)  # the patch added nodes: the old ones renumbered

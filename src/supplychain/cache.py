@@ -38,6 +38,7 @@ from . import store
 from .entry import BYTE_ORDER, LAYOUT_VERSION, Entry
 from .entry import encode as encode_entry
 from .files import atomic_writer
+from .slices import take_kept
 from .gcpause import gc_paused
 
 CACHE_DIR = ".supplychain-cache"
@@ -94,25 +95,41 @@ def save_graph(data, path: Path | str) -> str:
     the bytes written (the text itself is not kept: 250 MB at 100k companies)."""
     names: dict = {}
     digest, checked = store.write_graph(data, path, names=names)
-    remember(path, checked, names, digest=digest)  # the next load reads the cache, not 150 MB of YAML
+    remember(path, checked, names, digest=digest, kept=take_kept(path))  # the next load reads the cache, not 150 MB of YAML
     return digest
 
 
-def remember(path: Path | str, data, names: dict | None = None, *, digest: str) -> bool:
+def remember(path: Path | str, data, names: dict | None = None, *, digest: str, kept=None) -> bool:
     """Make the cache entry of a file :func:`supplychain.store.write_graph` just wrote:
     ``digest`` the SHA-256 of its bytes, ``data`` what validating them gave (``names``:
     the keys the checks made, see :func:`supplychain.entry.encode`). The entry says the
     file is canonical (the dump of ``data``, byte for byte), so the next write of models
     read from it reuses the text of those it does not change (:func:`supplychain.slices.note_read`).
+    ``kept``: what the write took from the file it replaced
+    (:class:`supplychain.entrykept.Kept`), whose columns the entry reuses.
     Returns False (quietly) when the cache is off or not writable."""
     if not enabled():
         return False
     path = Path(path)
     try:
-        payload = encode_entry(data, names)
+        payload = encode_entry(data, names) if kept is None else _encode_kept(data, names, kept)
+    except AssertionError:  # the tests' check of the kept columns (SUPPLYCHAIN_VERIFY_KEPT)
+        raise
     except Exception:  # noqa: BLE001 -- the file is written; a missing entry only costs time
         return False
     return write_entry(cache_path(path, digest), digest, payload, source=path, canonical=True)
+
+
+def _encode_kept(data, names: dict | None, kept) -> bytes:
+    """:func:`supplychain.entrykept.encode_kept`; with ``SUPPLYCHAIN_VERIFY_KEPT`` (the
+    tests), checked against :func:`supplychain.entry.encode`."""
+    from .entrykept import encode_kept
+    from .slices import verify_kept
+
+    payload = encode_kept(data, names, kept)
+    if verify_kept() and payload != encode_entry(data, names):
+        raise AssertionError("the cache entry made from the kept columns differs from the one encoded whole")
+    return payload
 
 
 def load_data(path: Path | str, *, use_cache: bool | None = None):

@@ -51,7 +51,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -158,19 +158,52 @@ def _encode(data, names: dict | None = None) -> bytes:
     del encoded
     weights = {k: c.weight for k, c in enumerate(claims) if c.weight is not None}
 
+    nodes_blob = msgspec.msgpack.encode([node.model_dump(exclude_unset=True) | {"type": node.type} for node in nodes])
+    columns = Columns(ids, index, strings, edge_types, sources, targets, claim_start, reports, ordinals, stances,
+                      claim_drivers, quotes, quote_start, weights)
+    return finish(data, columns, nodes_blob, names)
+
+
+class Columns(NamedTuple):
+    """The columns of a graph's edges and claims (see the layout above), as lists."""
+
+    ids: list[str]
+    index: dict[str, int]  # node id (and any other text referred to) -> its place in the table
+    strings: list[str]
+    edge_types: list[int]
+    sources: list[int]
+    targets: list[int]
+    claim_start: list[int]
+    reports: list[int]
+    ordinals: list[int]
+    stances: list[int]
+    claim_drivers: list[int]
+    quotes: bytes
+    quote_start: "array"
+    weights: dict[int, float]
+
+
+def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
+    """The entry of ``data`` from its columns and its nodes already encoded
+    (``nodes_blob``: the msgpack array of each node's fields): the flow adjacency, the
+    name index and the rows by endpoint, made from them."""
+    nodes = data.nodes
+    n = len(c.ids)
+    index, sources, targets, claim_start, ordinals, stances = (c.index, c.sources, c.targets, c.claim_start,
+                                                               c.ordinals, c.stances)
     fu: list[int] = []
     fv: list[int] = []
     fw: list[float] = []
     fe: list[int] = []
     rules = [EDGE_RULES[t] for t in EDGE_TYPES]
-    for j, (t, s, d) in enumerate(zip(edge_types, sources, targets)):
+    for j, (t, s, d) in enumerate(zip(c.edge_types, sources, targets)):
         rule = rules[t]
         if rule.flow == "none" or s >= n or d >= n:
             continue
         a, b = claim_start[j], claim_start[j + 1]
         latest = a if b - a == 1 else max(range(a, b), key=lambda k: (ordinals[k], k))  # ties: the later-listed
-        stance = claims[latest].stance
-        w = rule.weight * STANCE_WEIGHT[stance] if rule.stance and stance else rule.weight
+        code = stances[latest]
+        w = rule.weight * STANCE_WEIGHT[STANCES[code]] if rule.stance and code >= 0 else rule.weight
         u, v = (s, d) if rule.flow == "forward" else (d, s)
         fu.append(u)
         fv.append(v)
@@ -200,20 +233,20 @@ def _encode(data, names: dict | None = None) -> bytes:
     layout = _Layout(
         graph_fields=sorted(data.model_fields_set),
         version=data.version,
-        ids=ids,
+        ids=c.ids,
         node_types=bytes(node_code[node.type] for node in nodes),
-        nodes=msgspec.Raw(enc.encode([node.model_dump(exclude_unset=True) | {"type": node.type} for node in nodes])),
-        strings=strings,
-        edge_types=bytes(edge_types),
+        nodes=msgspec.Raw(nodes_blob),
+        strings=c.strings,
+        edge_types=bytes(c.edge_types),
         sources=_ints("i", sources).tobytes(),
         targets=_ints("i", targets).tobytes(),
         claim_start=_ints("i", claim_start).tobytes(),
-        reports=_ints("i", reports).tobytes(),
+        reports=_ints("i", c.reports).tobytes(),
         ordinals=_ints("i", ordinals).tobytes(),
         stances=_ints("b", stances).tobytes(),
-        quotes=quotes,
-        quote_start=quote_start.tobytes(),
-        claim_drivers=_ints("i", claim_drivers).tobytes(),
+        quotes=c.quotes,
+        quote_start=c.quote_start.tobytes(),
+        claim_drivers=_ints("i", c.claim_drivers).tobytes(),
         name_keys=msgspec.Raw(enc.encode([k for k, _ in names])),
         name_nodes=_ints("i", [i for _, i in names]).tobytes(),
         code_keys=msgspec.Raw(enc.encode([k for k, _ in codes])),
@@ -222,7 +255,7 @@ def _encode(data, names: dict | None = None) -> bytes:
         reverse_flow=_flow_rows(n, (fv, fu, fw, fe)),
         out_edges=(out_start.tobytes(), _ints("i", out_order).tobytes()),
         in_edges=(in_start.tobytes(), _ints("i", in_order).tobytes()),
-        weights=weights,
+        weights=c.weights,
     )
     return enc.encode(layout)
 
@@ -511,7 +544,7 @@ class Entry:
         if self.source is not None:  # (path, digest, canonical): a write of this graph may reuse the file's text
             from .slices import note_read
 
-            note_read(*self.source, self._data)
+            note_read(*self.source, self._data, entry=self)
             self.source = None
         return self._data
 

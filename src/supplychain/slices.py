@@ -294,18 +294,21 @@ def _item_starts(blob: bytes, start: int, stop: int) -> list[int]:
         found.insert(0, start)
     return found
 
-_READ: dict[str, tuple[str, bool, list, list, dict[int, list]]] = {}
+_READ: dict[str, tuple] = {}
 """The last graph whose models were handed out whole: its path (resolved) -> (the SHA-256
 of the bytes validated into them, whether those bytes are the canonical dump of these
-models, its nodes, its edges (in file order), the snapshot of their lists). One at a time."""
+models, its nodes, its edges (in file order), the snapshot of their lists, the entry they
+were built from). One at a time."""
 
 
-def note_read(path, digest: str, canonical: bool, data) -> None:
+def note_read(path, digest: str, canonical: bool, data, entry=None) -> None:
     """Remember that ``data``'s models (the objects) were validated from the bytes of
     ``path`` whose SHA-256 is ``digest`` (:func:`supplychain.cache.load_entry`), and
     whether those bytes are their canonical dump (``canonical``: the file was written by
     :func:`supplychain.store.write_graph`). Only the last one is kept (two lists of
-    references: the models are the graph's own).
+    references: the models are the graph's own). ``entry``: the
+    :class:`~supplychain.entry.Entry` they were built from, whose columns the next cache
+    entry reuses for the models the write keeps (:mod:`supplychain.entrykept`).
 
     For a canonical file, a write may then take an item's text from the file without
     dumping it (:meth:`Previous.keeper`) if the model has not changed since. Two guards
@@ -324,12 +327,31 @@ def note_read(path, digest: str, canonical: bool, data) -> None:
                 ids.update(map(id, items))
                 snapshots.update(_snapshots(items, ids))
             WATCHED.update(ids)
-    _READ[os.path.abspath(path)] = (digest, canonical, nodes, edges, snapshots)
+    _READ[os.path.abspath(path)] = (digest, canonical, nodes, edges, snapshots, entry)
 
 
 def forget_read() -> None:
     _READ.clear()
+    _KEPT.clear()
     WATCHED.clear()
+
+
+_KEPT: dict[str, object] = {}
+"""The last write that kept items: its path (resolved) -> :class:`supplychain.entrykept.Kept`."""
+
+
+def note_kept(path, kept) -> None:
+    """Remember what a write to ``path`` that succeeded took from the file it replaced
+    (:meth:`Previous.record`), for :func:`take_kept`."""
+    _KEPT.clear()
+    if kept is not None:
+        _KEPT[os.path.abspath(path)] = kept
+
+
+def take_kept(path):
+    """What the last write to ``path`` took from the file it replaced
+    (:class:`supplychain.entrykept.Kept`), once; None if it took nothing."""
+    return _KEPT.pop(os.path.abspath(path), None)
 
 
 _END = object()
@@ -429,14 +451,16 @@ class Previous:
     in them (``id(model)`` -> (start, stop); the models are held, so no id is reused)."""
 
     def __init__(self, blob: bytes, models: tuple[list, list], at: dict[int, tuple[int, int]],
-                 canonical: bool = False, snapshots: dict[int, list] | None = None):
+                 canonical: bool = False, snapshots: dict[int, list] | None = None, entry=None):
         self.blob = blob
         self.models = models
         self.at = at
         self.canonical = canonical
         self.snapshots = snapshots or {}
+        self.entry = entry
         self.reused = 0
-        self.kept = 0
+        self.kept: set[int] = set()
+        """The ids of the models written as their text in the file."""
 
     def keeper(self):
         """``kept(model)``: whether the model's text is its text in the file, not to be
@@ -458,6 +482,15 @@ class Previous:
 
         return kept
 
+    def record(self):
+        """What the write took from the file (:class:`supplychain.entrykept.Kept`), for
+        the next cache entry; None if it took nothing."""
+        if not self.kept or self.entry is None:
+            return None
+        from .entrykept import Kept
+
+        return Kept(self.entry, *self.models, self.kept)
+
     def text_of(self, models: list) -> bytes:
         """The file's text of kept models, in their order (runs that stand together in
         the file are cut out at once)."""
@@ -469,7 +502,7 @@ class Previous:
                 spans[-1][1] = stop
             else:
                 spans.append([start, stop])
-        self.kept += len(models)
+        self.kept.update(map(id, models))
         return b"".join(blob[a:b] for a, b in spans)
 
     def changed(self, part: bytes, items: list) -> list[tuple[int, bytes]] | None:
@@ -500,7 +533,7 @@ def previous_text(path) -> Previous | None:
     found = _READ.pop(os.path.abspath(path), None)
     if found is None:
         return None
-    digest, canonical, nodes, edges, snapshots = found
+    digest, canonical, nodes, edges, snapshots, entry = found
     try:
         if os.stat(path).st_size > REUSE_MAX_BYTES:
             return None
@@ -523,7 +556,7 @@ def previous_text(path) -> Previous | None:
         starts.append(stop)
         for k, model in enumerate(models):
             at[id(model)] = (starts[k], starts[k + 1])
-    return Previous(blob, (nodes, edges), at, canonical, snapshots)
+    return Previous(blob, (nodes, edges), at, canonical, snapshots, entry)
 
 
 def _same(a: BaseModel, b: BaseModel) -> bool:

@@ -37,7 +37,7 @@ from .canonical import HEADER, canonical, dump_graph, pyyaml_dump, sorted_claims
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node
-from .slices import SLICE_BYTES, Unsliced, previous_text, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
+from .slices import SLICE_BYTES, Unsliced, note_kept, previous_text, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
 from .yamlread import _StrictLoader, _parse_with_engine, format_path, locate, parse_yaml, positions  # noqa: F401 (re-exported)
 
 MAX_GRAPH_BYTES = 512 * 1024 * 1024
@@ -459,6 +459,7 @@ def write_graph(
     try:
         with atomic_writer(path, "wb") as f, gc_paused():
             checked, digest = write_parts(data, f, slice_bytes, previous)
+            kept = previous.record() if previous is not None else None  # for the next cache entry
             del previous
             if checked is None or check_references(list(enumerate(checked.nodes)), list(enumerate(checked.edges)), names=names):
                 checked = None
@@ -466,6 +467,7 @@ def write_graph(
     except Unsliced:
         pass
     if checked is not None:
+        note_kept(path, kept)
         return digest, checked
     raw = dump_graph(data).encode("utf-8")
     checked = parse_graph_text(raw, str(path), names=names)  # raises the problems, with lines
