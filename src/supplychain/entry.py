@@ -191,28 +191,26 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
     n = len(c.ids)
     index, sources, targets, claim_start, ordinals, stances = (c.index, c.sources, c.targets, c.claim_start,
                                                                c.ordinals, c.stances)
-    fu: list[int] = []
-    fv: list[int] = []
-    fw: list[float] = []
-    fe: list[int] = []
+    # the flow adjacency: each edge whose type carries exposure, weighted by its current
+    # claim (the latest; ties: the later-listed), column by column
     rules = [EDGE_RULES[t] for t in EDGE_TYPES]
-    for j, (t, s, d) in enumerate(zip(c.edge_types, sources, targets)):
-        rule = rules[t]
-        if rule.flow == "none" or s >= n or d >= n:
-            continue
-        a, b = claim_start[j], claim_start[j + 1]
-        latest = a if b - a == 1 else max(range(a, b), key=lambda k: (ordinals[k], k))  # ties: the later-listed
-        code = stances[latest]
-        w = rule.weight * STANCE_WEIGHT[STANCES[code]] if rule.stance and code >= 0 else rule.weight
-        u, v = (s, d) if rule.flow == "forward" else (d, s)
-        fu.append(u)
-        fv.append(v)
-        fw.append(w)
-        fe.append(j)
+    weight = [[r.weight * STANCE_WEIGHT[STANCES[k]] if r.stance and k >= 0 else r.weight
+               for k in range(_UNSET, len(STANCES))] for r in rules]  # [type][stance code - _UNSET]
+    forward = [r.flow == "forward" for r in rules]
+    flows = [r.flow != "none" for r in rules]
+    edge_types = c.edge_types
+    fe = [j for j, (t, s, d) in enumerate(zip(edge_types, sources, targets)) if flows[t] and s < n and d < n]
+    ends = [claim_start[j + 1] for j in fe]
+    latest = [a if b - a == 1 else max(range(a, b), key=lambda k: (ordinals[k], k))
+              for a, b in zip([claim_start[j] for j in fe], ends)]
+    fw = [weight[edge_types[j]][stances[k] - _UNSET] for j, k in zip(fe, latest)]
+    fu = [sources[j] if forward[edge_types[j]] else targets[j] for j in fe]
+    fv = [targets[j] if forward[edge_types[j]] else sources[j] for j in fe]
 
-    if names:  # validated: each key names one node
-        name_pairs = {(key, index[node_id]) for key, node_id in names["names"].items()}
-        code_pairs = {(code, index[node_id]) for code, ids in names["codes"].items() for node_id in ids}
+    if names:  # validated: each key names one node, so the keys alone order the pairs
+        given = names["names"]
+        name_pairs = [(key, index[given[key]]) for key in sorted(given)]
+        code_pairs = sorted((code, index[node_id]) for code, ids in names["codes"].items() for node_id in ids)
     else:
         name_pairs, code_pairs = set(), set()
         for i, node in enumerate(nodes):
@@ -223,11 +221,12 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
                 full, code = ticker_keys(t)
                 name_pairs.add((full, i))
                 code_pairs.add((code, i))
-    names, codes = sorted(name_pairs), sorted(code_pairs)
+        name_pairs, code_pairs = sorted(name_pairs), sorted(code_pairs)
+    names, codes = name_pairs, code_pairs
 
     # an end that is no node (only in data not validated yet) goes to a last row, never read
-    out_start, out_order = _rows(n + 1, [min(s, n) for s in sources])
-    in_start, in_order = _rows(n + 1, [min(d, n) for d in targets])
+    out_start, out_order = _rows(n + 1, sources if max(sources, default=0) < n else [min(s, n) for s in sources])
+    in_start, in_order = _rows(n + 1, targets if max(targets, default=0) < n else [min(d, n) for d in targets])
     node_code = {t: i for i, t in enumerate(NODE_TYPES)}
     enc = msgspec.msgpack.Encoder()
     layout = _Layout(
