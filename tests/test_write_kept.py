@@ -177,3 +177,14 @@ def test_the_next_cache_entry_reuses_the_old_columns_and_equals_a_whole_encode(w
     (made,) = (written.parent / cache.CACHE_DIR).glob(f"{written.name}.*.msgpack")
     assert made.read_bytes()[cache._PAYLOAD :] == entry.encode(data, names)
     assert len(data.nodes) > len(used[0].nodes)  # the patch added nodes: the old ones renumbered
+
+
+def test_past_the_reuse_limit_nothing_is_watched_nor_kept(written, dumped, monkeypatch):
+    """A file bigger than slices.REUSE_MAX_BYTES (the 100k graph) is not held at the
+    write, so no snapshot of its models is made either (memory: 600k models at 100k)."""
+    monkeypatch.setattr(slices, "REUSE_MAX_BYTES", written.stat().st_size - 1)
+    data = cache.load_entry(written).data()
+    assert not WATCHED
+    cache.save_graph(data, written)
+    assert len(dumped) == len(data.nodes) + len(data.edges)
+    assert canonical_now(written)

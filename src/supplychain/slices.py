@@ -320,6 +320,10 @@ def note_read(path, digest: str, canonical: bool, data, entry=None) -> None:
     WATCHED.clear()
     nodes, edges = list(data.nodes), list(data.edges)
     snapshots: dict[int, tuple] = {}
+    try:
+        canonical = canonical and os.stat(path).st_size <= REUSE_MAX_BYTES  # (no text reused past it: no snapshot)
+    except OSError:
+        canonical = False
     if canonical:
         ids: set[int] = set()
         with gc_paused():  # a list per model, and no cycle
