@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..errors import FileFormatError, GraphValidationError, Issue, SupplyChainError
-from ..schema import Edge, GraphData
+from ..schema import EDGE_RULES, Edge, GraphData
 from .plan import Plan, load_reference, plan_report
 
 
@@ -58,13 +58,17 @@ def apply_plan(data: GraphData, plan: Plan) -> GraphData:
             metric = merged(node.metrics.pop(k), metric)
         place_in_order(node.metrics, metric)
 
-    edge_at = {e.key: i for i, e in enumerate(edges)}
+    # edges by their ends as written (no key made per edge: 500k edges at 100k companies);
+    # an undirected edge's key has its ends sorted, the file may have them either way
+    edge_at = {(e.type, e.source, e.target): i for i, e in enumerate(edges)} if plan.claims else {}
     copied_edges: set[int] = set()
     for c in plan.claims:
         claim = c.claim.model_copy(update={"date": _fresh(c.claim.date)})
+        t, s, d = c.key
         i = edge_at.get(c.key)
+        if i is None and not EDGE_RULES[t].directed:
+            i = edge_at.get((t, d, s))
         if i is None:
-            t, s, d = c.key
             edge_at[c.key] = len(edges)
             copied_edges.add(len(edges))
             edges.append(Edge(type=t, source=s, target=d, claims=[claim]))
