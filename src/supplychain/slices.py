@@ -552,14 +552,14 @@ def previous_text(path) -> Previous | None:
     except Unsliced:
         return None
     at: dict[int, tuple[int, int]] = {}
-    for (name, cuts), models in zip(sections, (nodes, edges)):
-        start, stop = cuts[0][0], cuts[-1][1]
-        starts = _item_starts(blob, start, stop)
-        if len(starts) != len(models) or (starts and starts[0] != start):
-            return None
-        starts.append(stop)
-        for k, model in enumerate(models):
-            at[id(model)] = (starts[k], starts[k + 1])
+    with gc_paused():  # a tuple per item: no cycle, and a big heap for the collector to walk
+        for (name, cuts), models in zip(sections, (nodes, edges)):
+            start, stop = cuts[0][0], cuts[-1][1]
+            starts = _item_starts(blob, start, stop)
+            if len(starts) != len(models) or (starts and starts[0] != start):
+                return None
+            starts.append(stop)
+            at.update(zip(map(id, models), zip(starts, starts[1:])))  # model k: its text from item k to item k + 1
     return Previous(blob, (nodes, edges), at, canonical, snapshots, entry)
 
 
