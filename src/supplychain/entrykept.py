@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import msgspec
 
 from .entry import _NONE, _UNSET, Columns, Entry, encode, finish
+from .gcpause import gc_paused
 from .schema import EDGE_TYPES, STANCES
 
 
@@ -38,6 +39,11 @@ class Kept:
 def encode_kept(data, names: dict | None, kept: Kept) -> bytes:
     """:func:`supplychain.entry.encode` of ``data`` (validated, as written), reusing the
     old entry's columns for the kept models."""
+    with gc_paused():  # lists of a million numbers, no cycle
+        return _encode_kept(data, names, kept)
+
+
+def _encode_kept(data, names: dict | None, kept: Kept) -> bytes:
     old = kept.entry
     lay = old._layout
     if lay.strings or not kept.ids:  # (only data not validated refers to texts that are no node)
