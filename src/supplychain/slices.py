@@ -438,12 +438,6 @@ def _snapshots(items: list, ids: set[int]) -> dict[int, list]:
     return {id(x): [*x.__dict__[field], _END] for x in items}
 
 
-def _now(model: BaseModel) -> list:
-    """:func:`_contents` of one model, as :func:`_snapshots` makes it."""
-    field = _flat_field(type(model))
-    return [*model.__dict__[field], _END] if field is not None else _contents(model, [])
-
-
 def _same_objects(a: list, b: list) -> bool:
     """Whether two :func:`_contents` hold the very same objects, in the same places."""
     return len(a) == len(b) and all(map(operator.is_, a, b))
@@ -478,11 +472,20 @@ class Previous:
         if not (self.canonical and WATCHED):
             return None
         at, snapshots = self.at, self.snapshots
+        flat: dict[type, str | None] = {}
+        is_ = operator.is_
 
         def kept(model) -> bool:
             key = id(model)
             snapshot = snapshots.get(key)
-            return snapshot is not None and key in at and _same_objects(_now(model), snapshot)
+            if snapshot is None or key not in at:
+                return False
+            cls = type(model)
+            field = flat[cls] if cls in flat else flat.setdefault(cls, _flat_field(cls))
+            if field is None:
+                return _same_objects(_contents(model, []), snapshot)
+            now = model.__dict__[field]  # one flat list (an edge's claims): as _snapshots took it
+            return len(now) + 1 == len(snapshot) and all(map(is_, now, snapshot))
 
         return kept
 
