@@ -46,16 +46,18 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import sys
 from array import array
 from bisect import bisect_left
-from itertools import accumulate
-from typing import Any
+from itertools import accumulate, repeat
+from typing import Any, Iterator
 
 import msgspec
 
-from .construct import _build_node, _fromordinal, _instance
+from .construct import _build_node, _fromordinal, _instance, _instances
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .rows import FlowRows, _flow_rows, _ints, _rows, _view
@@ -67,6 +69,11 @@ BYTE_ORDER = f"{sys.byteorder} i{array('i').itemsize} q{array('q').itemsize} d{a
 integer sizes is not read here."""
 
 _UNSET, _NONE = -2, -1
+_STANCE_OF = {_UNSET: None, _NONE: None, **dict(enumerate(STANCES))}
+"""A claim's stance by its code in the ``stances`` column."""
+_CLAIM_FIELDS = {False: frozenset({"report", "date", "quote", "stance"}), True: frozenset({"report", "date", "quote"})}
+"""The fields a claim sets, by whether its stance is unset (before its weight and driver)."""
+_EDGE_FIELDS = frozenset({"type", "source", "target", "claims"})
 
 
 def name_key(text: str) -> str:
@@ -227,6 +234,29 @@ def _encode(data, names: dict | None = None) -> bytes:
     return enc.encode(layout)
 
 
+@contextlib.contextmanager
+def _kept() -> Iterator[None]:
+    """Pause the collector while a graph's models are built, then leave them where no
+    young collection walks them (the first one after building them all walked every
+    model: a fifth of :meth:`Entry.data` at 10k companies): frozen with the rest when
+    objects are frozen already (``load_graph`` freezes a loaded graph, which makes no
+    cycles), else moved to the oldest generation (:func:`gc.freeze` then
+    :func:`gc.unfreeze`, as :func:`supplychain.store.read_graph` does). Nothing changes
+    when the collector is off."""
+    if not gc.isenabled():
+        yield
+        return
+    frozen = gc.get_freeze_count() > 0
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if not frozen:
+            gc.unfreeze()
+        gc.enable()
+
+
 def tickers(node) -> list[str]:
     """A node's tickers: the primary one first, then other listings."""
     out = [node.ticker] if getattr(node, "ticker", None) else []
@@ -342,7 +372,7 @@ class Entry:
         """Every node's model, in file order."""
         if not self._all_nodes:
             if any(m is None for m in self._node_models):
-                with gc_paused():
+                with _kept():
                     given = msgspec.msgpack.decode(self._layout.nodes)  # all at once: faster
                     for i, model in enumerate(self._node_models):
                         if model is None:
@@ -423,7 +453,7 @@ class Entry:
         if not self._all_edges:
             missing = [j for j, model in enumerate(self._edge_models) if model is None]
             if len(missing) > len(self._edge_models) // 4:
-                with gc_paused():
+                with _kept():
                     self._build_all_edges()
             else:
                 for j in missing:
@@ -432,14 +462,26 @@ class Entry:
         return self._edge_models
 
     def _build_all_edges(self) -> None:
-        """Build the missing edges in two passes (every claim, then the edges): three
-        times faster than one edge at a time."""
+        """Build the missing edges a column at a time (every claim, then the edges; see
+        :func:`~supplychain.construct._instances`): several times faster than one edge
+        at a time."""
+        from .schema import Edge
+
         claims = self._claims(0, len(self._reports))
         start = self._claim_start.tolist()
         models = self._edge_models
-        for j, model in enumerate(models):
-            if model is None:
-                models[j] = self._build_edge(j, claims[start[j]:start[j + 1]])
+        missing = [j for j, model in enumerate(models) if model is None]
+        if len(missing) == len(models):
+            table = self.table
+            types = list(map(EDGE_TYPES.__getitem__, self._edge_types))
+            sources = list(map(table.__getitem__, self._sources.tolist()))
+            targets = list(map(table.__getitem__, self._targets.tolist()))
+            values = [{"type": t, "source": s, "target": d, "claims": claims[a:b]}
+                      for t, s, d, a, b in zip(types, sources, targets, start, start[1:])]
+            models[:] = _instances(Edge, values, [_EDGE_FIELDS] * len(values))
+            return
+        for j in missing:
+            models[j] = self._build_edge(j, claims[start[j]:start[j + 1]])
 
     def _build_edge(self, j: int, claims: list | None = None):
         """The model of edge ``j``; ``claims``: its claims' models, if already built."""
@@ -453,32 +495,37 @@ class Entry:
         return _instance(Edge, values, {"type", "source", "target", "claims"})
 
     def _claims(self, a: int, b: int) -> list:
-        """The models of claims ``a`` to ``b`` (positions in the claim columns)."""
+        """The models of claims ``a`` to ``b`` (positions in the claim columns), a column
+        at a time: each field's values made by ``map`` in C, then every ``__dict__`` (in
+        the fields' declaration order, as validation makes it) and every set of fields."""
         from .schema import Claim
 
         table, quotes = self.table, self._quotes
-        quote_start = self._quote_start[a : b + 1].tolist()
-        out = []
-        for k, (report, ordinal, stance, driver) in enumerate(
-            zip(self._reports[a:b].tolist(), self._ordinals[a:b].tolist(), self._stances[a:b].tolist(),
-                self._claim_drivers[a:b].tolist())
-        ):
-            # one date object per claim, as validation makes: a shared one would come out
-            # of a YAML dump as an anchor and aliases
-            values = {"report": table[report], "date": _fromordinal(ordinal),
-                      "quote": quotes[quote_start[k]:quote_start[k + 1]].decode("utf-8"),
-                      "stance": STANCES[stance] if stance >= 0 else None}
-            fields = {"report", "date", "quote"} if stance == _UNSET else {"report", "date", "quote", "stance"}
-            values["weight"] = weight = self._weights.get(a + k) if self._weights else None
-            if weight is not None:
-                fields.add("weight")
-            if driver >= 0:
-                values["driver"] = table[driver]
-                fields.add("driver")
-            else:
-                values["driver"] = None
-            out.append(_instance(Claim, values, fields))
-        return out
+        if a >= b:
+            return []
+        reports = list(map(table.__getitem__, self._reports[a:b].tolist()))
+        # one date object per claim, as validation makes: a shared one would come out
+        # of a YAML dump as an anchor and aliases
+        dates = list(map(_fromordinal, self._ordinals[a:b].tolist()))
+        at = self._quote_start[a : b + 1].tolist()
+        texts = list(map(str, map(quotes.__getitem__, map(slice, at, at[1:])), repeat("utf-8")))
+        codes = self._stances[a:b].tolist()
+        stances = list(map(_STANCE_OF.__getitem__, codes))
+        values = [{"report": r, "date": d, "quote": q, "stance": s, "weight": None, "driver": None}
+                  for r, d, q, s in zip(reports, dates, texts, stances)]
+        fields = list(map(_CLAIM_FIELDS.__getitem__, map(_UNSET.__eq__, codes)))  # (shared: copied by _instances)
+        if self._weights:
+            for k, weight in self._weights.items():
+                if a <= k < b and weight is not None:
+                    values[k - a]["weight"] = weight
+                    fields[k - a] = fields[k - a] | {"weight"}
+        drivers = self._claim_drivers[a:b]
+        if drivers.tobytes().strip(b"\xff"):  # some claim names its driver (every -1: all bytes 0xff)
+            for k, driver in enumerate(drivers.tolist()):
+                if driver >= 0:
+                    values[k]["driver"] = table[driver]
+                    fields[k] = fields[k] | {"driver"}
+        return _instances(Claim, values, fields)
 
     @property
     def has_weights(self) -> bool:
