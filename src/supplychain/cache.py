@@ -106,7 +106,7 @@ def remember(path: Path | str, data, names: dict | None = None, *, digest: str, 
     file is canonical (the dump of ``data``, byte for byte), so the next write of models
     read from it reuses the text of those it does not change (:func:`supplychain.slices.note_read`).
     ``kept``: what the write took from the file it replaced
-    (:class:`supplychain.entrykept.Kept`), whose columns the entry reuses.
+    (:class:`supplychain.slices.Kept`), whose columns the entry reuses.
     Returns False (quietly) when the cache is off or not writable."""
     if not enabled():
         return False

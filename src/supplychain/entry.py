@@ -46,16 +46,19 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import operator
 import sys
 from array import array
 from bisect import bisect_left
-from itertools import accumulate
-from typing import Any, NamedTuple
+from itertools import accumulate, chain, repeat
+from typing import Any, Iterator, NamedTuple
 
 import msgspec
 
-from .construct import _build_node, _fromordinal, _instance
+from .construct import _build_node, _fromordinal, _instance, _instances
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .rows import FlowRows, _flow_rows, _ints, _rows, _view
@@ -67,6 +70,11 @@ BYTE_ORDER = f"{sys.byteorder} i{array('i').itemsize} q{array('q').itemsize} d{a
 integer sizes is not read here."""
 
 _UNSET, _NONE = -2, -1
+_STANCE_OF = {_UNSET: None, _NONE: None, **dict(enumerate(STANCES))}
+"""A claim's stance by its code in the ``stances`` column."""
+_CLAIM_FIELDS = {False: frozenset({"report", "date", "quote", "stance"}), True: frozenset({"report", "date", "quote"})}
+"""The fields a claim sets, by whether its stance is unset (before its weight and driver)."""
+_EDGE_FIELDS = frozenset({"type", "source", "target", "claims"})
 
 
 def name_key(text: str) -> str:
@@ -134,31 +142,37 @@ def _encode(data, names: dict | None = None) -> bytes:
 
     get = index.get
 
-    def refs(texts: list[str]) -> list[int]:
-        out = [get(t, -1) for t in texts]
+    def refs(texts) -> list[int]:
+        out = list(map(get, texts, repeat(-1)))
         return [ref(t) for t in texts] if -1 in out else out
 
-    # column by column, in comprehensions: twice as fast as one loop appending to all
+    # column by column: each field of every edge and claim read in one pass (attrgetter,
+    # in C), then each column made by map or a comprehension
     edges = data.edges
     type_code = {t: i for i, t in enumerate(EDGE_TYPES)}
     stance_code: dict = {s: i for i, s in enumerate(STANCES)}
-    edge_types = [type_code[e.type] for e in edges]
-    sources = refs([e.source for e in edges])
-    targets = refs([e.target for e in edges])
-    per_edge = [e.claims for e in edges]
+    types, edge_sources, edge_targets, per_edge = _columns(_EDGE_COLUMNS, edges, 4)
+    edge_types = list(map(type_code.__getitem__, types))
+    sources = refs(edge_sources)
+    targets = refs(edge_targets)
     claim_start = list(accumulate(map(len, per_edge), initial=0))
-    claims = [c for cs in per_edge for c in cs]
-    reports = refs([c.report for c in claims])
-    ordinals = [c.date.toordinal() for c in claims]
-    stances = [stance_code.get(c.stance, _NONE) if "stance" in c.__pydantic_fields_set__ else _UNSET for c in claims]
-    claim_drivers = [-1 if d is None else ref(d) for d in (c.driver for c in claims)]
-    encoded = [c.quote.encode("utf-8") for c in claims]
+    claims = list(chain.from_iterable(per_edge))
+    claim_reports, dates, stance_values, drivers, texts, weight_values, fields = _columns(_CLAIM_COLUMNS, claims, 7)
+    reports = refs(claim_reports)
+    ordinals = list(map(dt.date.toordinal, dates))
+    stances = [stance_code.get(s, _NONE) if "stance" in f else _UNSET for s, f in zip(stance_values, fields)]
+    if drivers.count(None) == len(drivers):
+        claim_drivers = [-1] * len(drivers)
+    else:
+        claim_drivers = [-1 if d is None else ref(d) for d in drivers]
+    encoded = list(map(str.encode, texts))
     quote_start = _ints("q", accumulate(map(len, encoded), initial=0))
     quotes = b"".join(encoded)
     del encoded
-    weights = {k: c.weight for k, c in enumerate(claims) if c.weight is not None}
+    weights = {} if weight_values.count(None) == len(weight_values) else {
+        k: w for k, w in enumerate(weight_values) if w is not None}
 
-    nodes_blob = msgspec.msgpack.encode([node.model_dump(exclude_unset=True) | {"type": node.type} for node in nodes])
+    nodes_blob = msgspec.msgpack.encode(list(map(_node_fields, nodes)))
     columns = Columns(ids, index, strings, edge_types, sources, targets, claim_start, reports, ordinals, stances,
                       claim_drivers, quotes, quote_start, weights)
     return finish(data, columns, nodes_blob, names)
@@ -257,6 +271,74 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
         weights=c.weights,
     )
     return enc.encode(layout)
+
+
+@contextlib.contextmanager
+def _kept() -> Iterator[None]:
+    """Pause the collector while a graph's models are built, then leave them where no
+    young collection walks them (the first one after building them all walked every
+    model: a fifth of :meth:`Entry.data` at 10k companies): frozen with the rest when
+    objects are frozen already (``load_graph`` freezes a loaded graph, which makes no
+    cycles), else moved to the oldest generation (:func:`gc.freeze` then
+    :func:`gc.unfreeze`, as :func:`supplychain.store.read_graph` does). Nothing changes
+    when the collector is off."""
+    if not gc.isenabled():
+        yield
+        return
+    frozen = gc.get_freeze_count() > 0
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if not frozen:
+            gc.unfreeze()
+        gc.enable()
+
+
+_EDGE_COLUMNS = operator.attrgetter("type", "source", "target", "claims")
+_CLAIM_COLUMNS = operator.attrgetter("report", "date", "stance", "driver", "quote", "weight", "__pydantic_fields_set__")
+
+
+def _columns(fields: operator.attrgetter, items: list, width: int) -> tuple[tuple, ...]:
+    """The ``width`` columns of ``fields`` over ``items`` (each a tuple, in item order)."""
+    if not items:
+        return ((),) * width
+    return tuple(zip(*map(fields, items)))
+
+
+def _node_fields(node) -> dict:
+    """``node.model_dump(exclude_unset=True) | {"type": node.type}``: its fields as the
+    file set them. A node holding no model (no metrics, no listings: nearly all) is read
+    from its ``__dict__``, which holds the same values (strings, dates, lists of
+    strings), three times faster."""
+    values = node.__dict__
+    nested = _NESTED.get(type(node))
+    if nested is None:
+        nested = _NESTED[type(node)] = _model_fields(type(node))
+    if any(values.get(name) for name in nested):
+        return node.model_dump(exclude_unset=True) | {"type": node.type}
+    fields = node.__pydantic_fields_set__
+    out = {name: value for name, value in values.items() if name in fields}
+    out["type"] = node.type
+    return out
+
+
+_NESTED: dict[type, tuple[str, ...]] = {}
+
+
+def _model_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model class whose annotation names a model (``list[Metric]``)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    def models_in(annotation) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(models_in(arg) for arg in typing.get_args(annotation))
+
+    return tuple(name for name, info in cls.model_fields.items() if models_in(info.annotation))
 
 
 def tickers(node) -> list[str]:
@@ -379,7 +461,7 @@ class Entry:
         """Every node's model, in file order."""
         if not self._all_nodes:
             if any(m is None for m in self._node_models):
-                with gc_paused():
+                with _kept():
                     given = msgspec.msgpack.decode(self._layout.nodes)  # all at once: faster
                     for i, model in enumerate(self._node_models):
                         if model is None:
@@ -460,7 +542,7 @@ class Entry:
         if not self._all_edges:
             missing = [j for j, model in enumerate(self._edge_models) if model is None]
             if len(missing) > len(self._edge_models) // 4:
-                with gc_paused():
+                with _kept():
                     self._build_all_edges()
             else:
                 for j in missing:
@@ -469,14 +551,26 @@ class Entry:
         return self._edge_models
 
     def _build_all_edges(self) -> None:
-        """Build the missing edges in two passes (every claim, then the edges): three
-        times faster than one edge at a time."""
+        """Build the missing edges a column at a time (every claim, then the edges; see
+        :func:`~supplychain.construct._instances`): several times faster than one edge
+        at a time."""
+        from .schema import Edge
+
         claims = self._claims(0, len(self._reports))
         start = self._claim_start.tolist()
         models = self._edge_models
-        for j, model in enumerate(models):
-            if model is None:
-                models[j] = self._build_edge(j, claims[start[j]:start[j + 1]])
+        missing = [j for j, model in enumerate(models) if model is None]
+        if len(missing) == len(models):
+            table = self.table
+            types = list(map(EDGE_TYPES.__getitem__, self._edge_types))
+            sources = list(map(table.__getitem__, self._sources.tolist()))
+            targets = list(map(table.__getitem__, self._targets.tolist()))
+            values = [{"type": t, "source": s, "target": d, "claims": claims[a:b]}
+                      for t, s, d, a, b in zip(types, sources, targets, start, start[1:])]
+            models[:] = _instances(Edge, values, [_EDGE_FIELDS] * len(values))
+            return
+        for j in missing:
+            models[j] = self._build_edge(j, claims[start[j]:start[j + 1]])
 
     def _build_edge(self, j: int, claims: list | None = None):
         """The model of edge ``j``; ``claims``: its claims' models, if already built."""
@@ -490,32 +584,37 @@ class Entry:
         return _instance(Edge, values, {"type", "source", "target", "claims"})
 
     def _claims(self, a: int, b: int) -> list:
-        """The models of claims ``a`` to ``b`` (positions in the claim columns)."""
+        """The models of claims ``a`` to ``b`` (positions in the claim columns), a column
+        at a time: each field's values made by ``map`` in C, then every ``__dict__`` (in
+        the fields' declaration order, as validation makes it) and every set of fields."""
         from .schema import Claim
 
         table, quotes = self.table, self._quotes
-        quote_start = self._quote_start[a : b + 1].tolist()
-        out = []
-        for k, (report, ordinal, stance, driver) in enumerate(
-            zip(self._reports[a:b].tolist(), self._ordinals[a:b].tolist(), self._stances[a:b].tolist(),
-                self._claim_drivers[a:b].tolist())
-        ):
-            # one date object per claim, as validation makes: a shared one would come out
-            # of a YAML dump as an anchor and aliases
-            values = {"report": table[report], "date": _fromordinal(ordinal),
-                      "quote": quotes[quote_start[k]:quote_start[k + 1]].decode("utf-8"),
-                      "stance": STANCES[stance] if stance >= 0 else None}
-            fields = {"report", "date", "quote"} if stance == _UNSET else {"report", "date", "quote", "stance"}
-            values["weight"] = weight = self._weights.get(a + k) if self._weights else None
-            if weight is not None:
-                fields.add("weight")
-            if driver >= 0:
-                values["driver"] = table[driver]
-                fields.add("driver")
-            else:
-                values["driver"] = None
-            out.append(_instance(Claim, values, fields))
-        return out
+        if a >= b:
+            return []
+        reports = list(map(table.__getitem__, self._reports[a:b].tolist()))
+        # one date object per claim, as validation makes: a shared one would come out
+        # of a YAML dump as an anchor and aliases
+        dates = list(map(_fromordinal, self._ordinals[a:b].tolist()))
+        at = self._quote_start[a : b + 1].tolist()
+        texts = list(map(str, map(quotes.__getitem__, map(slice, at, at[1:])), repeat("utf-8")))
+        codes = self._stances[a:b].tolist()
+        stances = list(map(_STANCE_OF.__getitem__, codes))
+        values = [{"report": r, "date": d, "quote": q, "stance": s, "weight": None, "driver": None}
+                  for r, d, q, s in zip(reports, dates, texts, stances)]
+        fields = list(map(_CLAIM_FIELDS.__getitem__, map(_UNSET.__eq__, codes)))  # (shared: copied by _instances)
+        if self._weights:
+            for k, weight in self._weights.items():
+                if a <= k < b and weight is not None:
+                    values[k - a]["weight"] = weight
+                    fields[k - a] = fields[k - a] | {"weight"}
+        drivers = self._claim_drivers[a:b]
+        if drivers.tobytes().strip(b"\xff"):  # some claim names its driver (every -1: all bytes 0xff)
+            for k, driver in enumerate(drivers.tolist()):
+                if driver >= 0:
+                    values[k]["driver"] = table[driver]
+                    fields[k] = fields[k] | {"driver"}
+        return _instances(Claim, values, fields)
 
     @property
     def has_weights(self) -> bool:
@@ -538,11 +637,8 @@ class Entry:
         if self._data is None:
             from .schema import GraphData
 
-            # frozen, as load_graph freezes the graph: later collections would walk every
-            # model again and again (0.4 s of a one-claim apply at 10k). No model holds a cycle.
-            with gc_paused(freeze=True):
-                values = {"version": self._layout.version, "nodes": list(self.nodes()), "edges": list(self.edges())}
-                self._data = _instance(GraphData, values, set(self._layout.graph_fields))
+            values = {"version": self._layout.version, "nodes": list(self.nodes()), "edges": list(self.edges())}
+            self._data = _instance(GraphData, values, set(self._layout.graph_fields))
         if self.source is not None:  # (path, digest, canonical): a write of this graph may reuse the file's text
             from .slices import note_read
 

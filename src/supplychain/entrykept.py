@@ -16,24 +16,13 @@ compare the two on every write (``SUPPLYCHAIN_VERIFY_KEPT``).
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
 
 import msgspec
 
-from .entry import _NONE, _UNSET, Columns, Entry, encode, finish
+from .entry import _NONE, _UNSET, Columns, _node_fields, encode, finish
 from .gcpause import gc_paused
+from .slices import Kept
 from .schema import EDGE_TYPES, STANCES
-
-
-@dataclass
-class Kept:
-    """What a write took from the file it replaced: the entry the file was read into, its
-    models in file order, and the ids of the models written as their text there."""
-
-    entry: Entry
-    nodes: list
-    edges: list
-    ids: set[int]
 
 
 def encode_kept(data, names: dict | None, kept: Kept) -> bytes:
@@ -65,7 +54,7 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> bytes:
     items = []
     for node in nodes:
         k = at_old.get(id(node)) if id(node) in kept_ids else None
-        items.append(raw[k] if k is not None else msgspec.Raw(enc.encode(node.model_dump(exclude_unset=True) | {"type": node.type})))
+        items.append(raw[k] if k is not None else msgspec.Raw(enc.encode(_node_fields(node))))
     nodes_blob = enc.encode(items)
 
     # edges and claims: runs of kept edges copied, the others encoded
