@@ -25,7 +25,7 @@ then timed, each figure the median of repeated runs (fewer repeats for slow ones
   file and its cache entry; ``ingest after write`` / ``apply after write``: the same
   with the cache entry an earlier write left (as after yesterday's ingest), which says
   the file is canonical: the text of what the command does not change is taken from
-  the file (:meth:`supplychain.slices.Previous.keeper`);
+  the file (:meth:`supplychain.previous.Previous.keeper`);
 - ``write``: :func:`supplychain.store.save_graph` of the loaded graph (dump, validate the
   text, write the file), in-process; ``write + cache entry``: :func:`supplychain.cache.save_graph`
   (what ``ingest`` and ``apply`` call), which also encodes and writes the file's cache entry;
@@ -185,7 +185,7 @@ def clear_cache(path: Path) -> None:
 
 
 def run_size(n: int, args) -> dict:
-    from supplychain import cache, slices, store
+    from supplychain import cache, previous, store
     from supplychain.graph import Graph, load_graph
     from supplychain.query import drivers, exposure
 
@@ -298,7 +298,7 @@ def run_size(n: int, args) -> dict:
                     warm = load_graph(copy)  # a warm cache, as after any earlier command
                     if after == "write":  # ... as after an earlier ingest: the entry says the file is canonical
                         cache.save_graph(warm.data, copy)
-                    slices.forget_read()
+                    previous.forget_read()
 
                 try:
                     m = measure_process([*sc, "-g", str(copy), *argv(copy)], slow_repeat, budget, env, before=fresh_copy, timeout=args.timeout)

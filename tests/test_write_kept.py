@@ -1,5 +1,5 @@
 """A write after a write takes the text of what it does not change from the file
-(slices.Previous.keeper): a file written by ``write_graph`` is the canonical dump of its
+(previous.Previous.keeper): a file written by ``write_graph`` is the canonical dump of its
 models (its cache entry says so), so a model read from it, not changed since, is written
 as the bytes it was read from, without being dumped or read back. Whatever changed is
 dumped and read back; a model changed in place (a field set, a list grown or replaced,
@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, GRAPH
-from supplychain import cache, canonical, slices, store
+from supplychain import cache, canonical, previous, store
 from supplychain.ingest.patch import apply_patch
 from supplychain.schema import WATCHED, GraphData
 from supplychain.store import dump_graph
@@ -26,13 +26,13 @@ def written(tmp_path, monkeypatch):
     """The bundled graph as a write leaves it: the file and a cache entry that says the
     file is canonical."""
     monkeypatch.delenv("SUPPLYCHAIN_NO_CACHE", raising=False)
-    slices.forget_read()
+    previous.forget_read()
     path = tmp_path / "graph.yaml"
     shutil.copy(GRAPH, path)
     cache.save_graph(store.load_data(path), path)
-    slices.forget_read()
+    previous.forget_read()
     yield path
-    slices.forget_read()
+    previous.forget_read()
 
 
 @pytest.fixture
@@ -180,9 +180,9 @@ def test_the_next_cache_entry_reuses_the_old_columns_and_equals_a_whole_encode(w
 
 
 def test_past_the_reuse_limit_nothing_is_watched_nor_kept(written, dumped, monkeypatch):
-    """A file bigger than slices.REUSE_MAX_BYTES (the 100k graph) is not held at the
+    """A file bigger than previous.REUSE_MAX_BYTES (the 100k graph) is not held at the
     write, so no snapshot of its models is made either (memory: 600k models at 100k)."""
-    monkeypatch.setattr(slices, "REUSE_MAX_BYTES", written.stat().st_size - 1)
+    monkeypatch.setattr(previous, "REUSE_MAX_BYTES", written.stat().st_size - 1)
     data = cache.load_entry(written).data()
     assert not WATCHED
     cache.save_graph(data, written)

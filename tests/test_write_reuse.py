@@ -1,4 +1,4 @@
-"""A write reuses the check of what it replaces (slices.Previous): an item whose canonical
+"""A write reuses the check of what it replaces (previous.Previous): an item whose canonical
 text is byte for byte the text the same model object was validated from is not read back
 again; every other item is. The file written is the canonical dump either way, and
 nothing is reused from a file changed on disk since it was read, nor from a corrupt cache
@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, GRAPH
-from supplychain import cache, slices, store
+from supplychain import cache, previous, slices, store
 from supplychain.errors import GraphValidationError
 from supplychain.ingest.patch import apply_patch
 from supplychain.schema import GraphData
@@ -23,11 +23,11 @@ PATCH = FIXTURES / "ingest" / "patches" / "desk_call_2025-12-05.yaml"
 @pytest.fixture
 def graph(tmp_path, monkeypatch):
     monkeypatch.delenv("SUPPLYCHAIN_NO_CACHE", raising=False)
-    slices.forget_read()
+    previous.forget_read()
     path = tmp_path / "graph.yaml"
     shutil.copy(GRAPH, path)
     yield path
-    slices.forget_read()
+    previous.forget_read()
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_the_same_bytes_with_and_without_reuse(graph, tmp_path, read_back):
     new = with_claim(data, 10, "新增的一条论断。")
     cache.save_graph(new, graph)
     other = tmp_path / "other.yaml"
-    slices.forget_read()
+    previous.forget_read()
     store.save_graph(new, other)  # nothing remembered: every item read back
     assert graph.read_bytes() == other.read_bytes()
     assert len(read_back["edges"]) == 1 + len(new.edges) and len(read_back["nodes"]) == len(new.nodes)
@@ -140,7 +140,7 @@ def test_a_corrupt_cache_entry_is_not_reused(graph, read_back):
     blob = bytearray(entry.read_bytes())
     blob[len(blob) // 2] ^= 0xFF
     entry.write_bytes(bytes(blob))
-    slices.forget_read()
+    previous.forget_read()
     loaded = cache.load_entry(graph)
     data = loaded.data()
     assert data == store.load_data(graph)
@@ -165,9 +165,9 @@ def test_apply_patch_reads_back_only_what_it_changed(graph, read_back):
 
 
 def test_a_file_over_the_reuse_limit_is_read_back_whole(graph, read_back, monkeypatch):
-    """Past slices.REUSE_MAX_BYTES (the 100k graph) the old bytes are not held: every item
+    """Past previous.REUSE_MAX_BYTES (the 100k graph) the old bytes are not held: every item
     is read back, part by part, and the peak stays what it was."""
-    monkeypatch.setattr(slices, "REUSE_MAX_BYTES", graph.stat().st_size - 1)
+    monkeypatch.setattr(previous, "REUSE_MAX_BYTES", graph.stat().st_size - 1)
     data = cache.load_entry(graph).data()
     new = with_claim(data, 3, "超过上限时的论断。")
     cache.save_graph(new, graph)

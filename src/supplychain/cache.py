@@ -38,7 +38,7 @@ from . import store
 from .entry import BYTE_ORDER, LAYOUT_VERSION, Entry
 from .entry import encode as encode_entry
 from .files import atomic_writer
-from .slices import take_kept
+from .previous import take_kept
 from .gcpause import gc_paused
 
 CACHE_DIR = ".supplychain-cache"
@@ -104,9 +104,9 @@ def remember(path: Path | str, data, names: dict | None = None, *, digest: str, 
     ``digest`` the SHA-256 of its bytes, ``data`` what validating them gave (``names``:
     the keys the checks made, see :func:`supplychain.entry.encode`). The entry says the
     file is canonical (the dump of ``data``, byte for byte), so the next write of models
-    read from it reuses the text of those it does not change (:func:`supplychain.slices.note_read`).
+    read from it reuses the text of those it does not change (:func:`supplychain.previous.note_read`).
     ``kept``: what the write took from the file it replaced
-    (:class:`supplychain.slices.Kept`), whose columns the entry reuses.
+    (:class:`supplychain.previous.Kept`), whose columns the entry reuses.
     Returns False (quietly) when the cache is off or not writable."""
     if not enabled():
         return False

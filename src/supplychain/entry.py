@@ -399,7 +399,7 @@ class Entry:
         """(the graph file's path, the SHA-256 of the bytes validated into this entry,
         whether those bytes were written by :func:`supplychain.store.write_graph`), set by
         :func:`supplychain.cache.load_entry`: when :meth:`data` hands out every model, it
-        tells :func:`supplychain.slices.note_read`."""
+        tells :func:`supplychain.previous.note_read`."""
         self.canonical = False
         """Whether the file this entry was made from was written by
         :func:`supplychain.store.write_graph` (so it is the canonical dump of these models,
@@ -640,7 +640,7 @@ class Entry:
             values = {"version": self._layout.version, "nodes": list(self.nodes()), "edges": list(self.edges())}
             self._data = _instance(GraphData, values, set(self._layout.graph_fields))
         if self.source is not None:  # (path, digest, canonical): a write of this graph may reuse the file's text
-            from .slices import note_read
+            from .previous import note_read
 
             note_read(*self.source, self._data, entry=self)
             self.source = None

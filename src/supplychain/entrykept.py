@@ -1,7 +1,7 @@
 """The cache entry of a graph written after a write, from the entry it was read from.
 
 When a write takes the text of unchanged models from the file it replaces
-(:meth:`supplychain.slices.Previous.keeper`), those models are the ones the previous cache
+(:meth:`supplychain.previous.Previous.keeper`), those models are the ones the previous cache
 entry was read into, unchanged: their columns in the new entry are their columns in the
 old one, only renumbered (a node added before them moves them along). So the new entry's
 nodes and edges are copied from the old entry a run at a time (a run: edges that follow
@@ -21,7 +21,7 @@ import msgspec
 
 from .entry import _NONE, _UNSET, Columns, _node_fields, encode, finish
 from .gcpause import gc_paused
-from .slices import Kept
+from .previous import Kept
 from .schema import EDGE_TYPES, STANCES
 
 

@@ -121,9 +121,9 @@ refused, so no export ever writes ``NaN`` or ``Infinity`` (which are not JSON)."
 
 WATCHED: set[int] = set()
 """Ids of the models a graph file was read into, while a write may still reuse their text
-(:func:`supplychain.slices.note_read`). Setting or deleting a field of one of them empties
+(:func:`supplychain.previous.note_read`). Setting or deleting a field of one of them empties
 the set: the write then dumps and compares every item again (a list changed in place is
-caught apart, by :func:`supplychain.slices.note_read`'s snapshot of the lists)."""
+caught apart, by :func:`supplychain.previous.note_read`'s snapshot of the lists)."""
 
 
 class _Model(BaseModel):

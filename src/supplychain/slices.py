@@ -11,10 +11,8 @@ each part read back as a slice is read and checked against what was written; the
 caller (:func:`supplychain.store.write_graph`) runs the reference checks on the whole
 and only then renames the file over the graph.
 
-A write that replaces the file its models were read from (:func:`note_read`,
-:func:`previous_text`) does not read back an item whose canonical text is byte for byte
-the text the same model object was validated from, in the file as checked by its SHA-256
-(:class:`Previous`); everything else is read back as above.
+A write that replaces the file its models were read from takes from it what it can
+(:mod:`supplychain.previous`); everything else is read back as above.
 
 Anything not in the canonical shape raises :class:`Unsliced` (or returns None): the
 caller then reads or checks the text whole, for the messages with their lines.
@@ -23,12 +21,9 @@ caller then reads or checks the text whole, for the messages with their lines.
 from __future__ import annotations
 
 import hashlib
-import operator
 import os
 import re
 import threading
-from dataclasses import dataclass
-from itertools import chain, pairwise
 from typing import Any
 
 import yaml_rs
@@ -37,7 +32,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .canonical import dump_items, dump_parts, sorted_claims
 from .errors import FileFormatError
 from .gcpause import gc_paused
-from .schema import WATCHED, Edge, GraphData, Node
+from .schema import Edge, GraphData, Node
 from .yamlread import _EXPLICIT_TAG_BYTES, _NO_ALIASES, parse_yaml
 
 SLICE_BYTES = 2 * 1024 * 1024
@@ -47,7 +42,7 @@ SLICE_BYTES = 2 * 1024 * 1024
 
 def verify_kept() -> bool:
     """Whether ``SUPPLYCHAIN_VERIFY_KEPT`` is set (the test suite sets it): a write then
-    also dumps every item it takes from the file (:meth:`Previous.keeper`) and fails if
+    also dumps every item it takes from the file (:meth:`supplychain.previous.Previous.keeper`) and fails if
     the text differs, so a change in place that the guards of :func:`note_read` missed
     would show up in the tests."""
     return os.environ.get("SUPPLYCHAIN_VERIFY_KEPT", "") not in ("", "0")
@@ -230,16 +225,16 @@ def _edge_list() -> TypeAdapter:
 
 
 def write_parts(
-    data: GraphData, f, slice_bytes: int = SLICE_BYTES, previous: "Previous | None" = None
+    data: GraphData, f, slice_bytes: int = SLICE_BYTES, previous=None
 ) -> tuple[GraphData | None, str]:
     """Write ``data`` canonically to ``f`` a part at a time, each read back and compared
     with what was written; (the data read back, the SHA-256 of the bytes), or (None, "")
     when a part is not read back as written. The reference checks are the caller's.
 
-    ``previous`` (:func:`previous_text`): the bytes of the file being replaced, checked
+    ``previous`` (:func:`supplychain.previous.previous_text`): the bytes of the file being replaced, checked
     against the digest its models were validated from. A model of those (the very
     object) whose text is written byte for byte as it stands there is not read back: its
-    text is text that was read and validated into this model (see :class:`Previous`).
+    text is text that was read and validated into this model (see :class:`supplychain.previous.Previous`).
     Every other item is read back and compared, as without ``previous``."""
     h = hashlib.sha256()
     skeleton: list[bytes] = []
@@ -328,307 +323,6 @@ def _checked_items(kind: str, part: bytes, items: list) -> list | None:
         else:
             return None
     return keep
-
-
-# --------------------------------------------------------------------------- reuse
-
-REUSE_MAX_BYTES = 64 * 1024 * 1024
-"""The largest file whose bytes a write holds to compare with (the 10k graph is 15.5 MB;
-the 100k one, 156 MB, is written without: holding it would raise the peak)."""
-
-_ITEM = re.compile(rb"\n- ")
-"""The line break before a list item at column 0: a node or an edge of the canonical file
-(a literal: ten times faster to find than ``(?m)^- ``)."""
-
-
-def _item_starts(blob: bytes, start: int, stop: int) -> list[int]:
-    """Where the list items at column 0 of ``blob[start:stop]`` begin (``start`` is the
-    beginning of a line)."""
-    found = [m.start() + 1 for m in _ITEM.finditer(blob, start, stop)]
-    if blob.startswith(b"- ", start):
-        found.insert(0, start)
-    return found
-
-_READ: dict[str, tuple] = {}
-"""The last graph whose models were handed out whole: its path (resolved) -> (the SHA-256
-of the bytes validated into them, whether those bytes are the canonical dump of these
-models, its nodes, its edges (in file order), the snapshot of their lists, the entry they
-were built from). One at a time."""
-
-
-def note_read(path, digest: str, canonical: bool, data, entry=None) -> None:
-    """Remember that ``data``'s models (the objects) were validated from the bytes of
-    ``path`` whose SHA-256 is ``digest`` (:func:`supplychain.cache.load_entry`), and
-    whether those bytes are their canonical dump (``canonical``: the file was written by
-    :func:`supplychain.store.write_graph`). Only the last one is kept (two lists of
-    references: the models are the graph's own). ``entry``: the
-    :class:`~supplychain.entry.Entry` they were built from, whose columns the next cache
-    entry reuses for the models the write keeps (:mod:`supplychain.entrykept`).
-
-    For a canonical file, a write may then take an item's text from the file without
-    dumping it (:meth:`Previous.keeper`) if the model has not changed since. Two guards
-    say so: every model read is watched (:data:`supplychain.schema.WATCHED`: setting a
-    field of one stops all such reuse), and the contents of every list they hold, nested
-    ones too, are kept here and compared object by object at the write.
-    """
-    _READ.clear()
-    WATCHED.clear()
-    nodes, edges = list(data.nodes), list(data.edges)
-    snapshots: dict[int, tuple] = {}
-    try:
-        canonical = canonical and os.stat(path).st_size <= REUSE_MAX_BYTES  # (no text reused past it: no snapshot)
-    except OSError:
-        canonical = False
-    if canonical:
-        ids: set[int] = set()
-        with gc_paused():  # a list per model, and no cycle
-            for items in (nodes, edges):
-                ids.update(map(id, items))
-                snapshots.update(_snapshots(items, ids))
-            WATCHED.update(ids)
-    _READ[os.path.abspath(path)] = (digest, canonical, nodes, edges, snapshots, entry)
-
-
-def forget_read() -> None:
-    _READ.clear()
-    _KEPT.clear()
-    WATCHED.clear()
-
-
-_KEPT: dict[str, object] = {}
-"""The last write that kept items: its path (resolved) -> :class:`supplychain.slices.Kept`."""
-
-
-def note_kept(path, kept) -> None:
-    """Remember what a write to ``path`` that succeeded took from the file it replaced
-    (:meth:`Previous.record`), for :func:`take_kept`."""
-    _KEPT.clear()
-    if kept is not None:
-        _KEPT[os.path.abspath(path)] = kept
-
-
-def take_kept(path):
-    """What the last write to ``path`` took from the file it replaced
-    (:class:`supplychain.slices.Kept`), once; None if it took nothing."""
-    return _KEPT.pop(os.path.abspath(path), None)
-
-
-_END = object()
-"""Closes a list in a :func:`_contents` (so a list that grew or shrank never lines up)."""
-
-_PLANS: dict[type, tuple[tuple[str, str], ...]] = {}
-
-
-def _plan(cls: type) -> tuple[tuple[str, str], ...]:
-    """(field, how) for the fields of a model class that may hold a list or a model:
-    ``"flat"`` a list of values or of models that hold neither, ``"deep"`` a list of
-    models that do, ``"model"`` one model, ``"other"`` anything else."""
-    found = _PLANS.get(cls)
-    if found is None:
-        import typing
-
-        def models_in(annotation) -> list[type]:
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                return [annotation]
-            return [m for arg in typing.get_args(annotation) for m in models_in(arg)]
-
-        found = []
-        for name, info in cls.model_fields.items():
-            annotation = info.annotation
-            is_list = annotation is list or typing.get_origin(annotation) is list
-            inner = models_in(annotation)
-            if is_list:
-                found.append((name, "deep" if any(_plan(m) for m in inner) else "flat"))
-            elif inner:
-                found.append((name, "model"))
-            elif any(a is list or typing.get_origin(a) is list for a in typing.get_args(annotation)):
-                found.append((name, "other"))
-        found = _PLANS[cls] = tuple(found)
-    return found
-
-
-def _contents(model: BaseModel, out: list, ids: set[int] | None = None) -> list:
-    """Append to ``out`` what ``model``'s lists and nested models hold, the objects
-    themselves, flattened (each list closed by :data:`_END`), to be compared object by
-    object (``is``); ``ids`` receives the ids of the nested models."""
-    values = model.__dict__
-    for name, how in _PLANS.get(type(model)) or _plan(type(model)):
-        v = values.get(name)
-        if type(v) is not list:
-            out.append(v)
-            if isinstance(v, BaseModel):
-                if ids is not None:
-                    ids.add(id(v))
-                _contents(v, out, ids)
-            continue
-        out.extend(v)
-        out.append(_END)
-        if how == "flat":
-            if ids is not None:
-                ids.update(map(id, v))
-            continue
-        for x in v:
-            if isinstance(x, BaseModel):
-                if ids is not None:
-                    ids.add(id(x))
-                _contents(x, out, ids)
-    return out
-
-
-def _flat_field(cls: type) -> str | None:
-    """The field of a model class whose only holding field is a flat list (an edge's
-    claims), or None."""
-    plan = _PLANS.get(cls) or _plan(cls)
-    return plan[0][0] if len(plan) == 1 and plan[0][1] == "flat" else None
-
-
-def _snapshots(items: list, ids: set[int]) -> dict[int, list]:
-    """``id(item)`` -> :func:`_contents` of each item; ``ids`` receives the nested
-    models' ids. Items of one class holding one flat list (the edges) in one pass."""
-    classes = set(map(type, items))
-    field = _flat_field(classes.pop()) if len(classes) == 1 else None
-    if field is None:
-        return {id(x): _contents(x, [], ids) for x in items}
-    ids.update(map(id, chain.from_iterable(x.__dict__[field] for x in items)))
-    return {id(x): [*x.__dict__[field], _END] for x in items}
-
-
-def _same_objects(a: list, b: list) -> bool:
-    """Whether two :func:`_contents` hold the very same objects, in the same places."""
-    return len(a) == len(b) and all(map(operator.is_, a, b))
-
-
-@dataclass
-class Kept:
-    """What a write took from the file it replaced: the :class:`~supplychain.entry.Entry`
-    the file was read into, its models in file order, and the ids of the models written as
-    their text there (:mod:`supplychain.entrykept` makes the next cache entry from it)."""
-
-    entry: Any
-    nodes: list
-    edges: list
-    ids: set[int]
-
-
-class Previous:
-    """The file a write replaces, as it may be reused: its bytes (whose SHA-256 is the
-    digest the models were validated from) and where each of those models' text stands
-    in them (``id(model)`` -> (start, stop); the models are held, so no id is reused)."""
-
-    def __init__(self, blob: bytes, models: tuple[list, list], at: dict[int, tuple[int, int]],
-                 canonical: bool = False, snapshots: dict[int, list] | None = None, entry=None):
-        self.blob = blob
-        self.models = models
-        self.at = at
-        self.canonical = canonical
-        self.snapshots = snapshots or {}
-        self.entry = entry
-        self.reused = 0
-        self.kept: set[int] = set()
-        """The ids of the models written as their text in the file."""
-
-    def keeper(self):
-        """``kept(model)``: whether the model's text is its text in the file, not to be
-        dumped (:func:`supplychain.canonical.dump_parts`'s ``kept``), or None when no text
-        may be taken that way: the file is not known to be canonical, or a model read
-        from it was changed in place (:data:`supplychain.schema.WATCHED` emptied).
-
-        A model is kept when it is one of the objects read (its text there is its
-        canonical dump, as the file is) and its lists, nested ones too, still hold the
-        objects they held then (:func:`note_read`)."""
-        if not (self.canonical and WATCHED):
-            return None
-        at, snapshots = self.at, self.snapshots
-        flat: dict[type, str | None] = {}
-        is_ = operator.is_
-
-        def kept(model) -> bool:
-            key = id(model)
-            snapshot = snapshots.get(key)
-            if snapshot is None or key not in at:
-                return False
-            cls = type(model)
-            field = flat[cls] if cls in flat else flat.setdefault(cls, _flat_field(cls))
-            if field is None:
-                return _same_objects(_contents(model, []), snapshot)
-            now = model.__dict__[field]  # one flat list (an edge's claims): as _snapshots took it
-            return len(now) + 1 == len(snapshot) and all(map(is_, now, snapshot))
-
-        return kept
-
-    def record(self):
-        """What the write took from the file (:class:`supplychain.slices.Kept`), for
-        the next cache entry; None if it took nothing."""
-        if not self.kept or self.entry is None:
-            return None
-        return Kept(self.entry, *self.models, self.kept)
-
-    def text_of(self, models: list) -> bytes:
-        """The file's text of kept models, in their order (runs that stand together in
-        the file are cut out at once)."""
-        at, blob = self.at, self.blob
-        spans: list[list[int]] = []
-        for model in models:
-            start, stop = at[id(model)]
-            if spans and spans[-1][1] == start:
-                spans[-1][1] = stop
-            else:
-                spans.append([start, stop])
-        self.kept.update(map(id, models))
-        return b"".join(blob[a:b] for a, b in spans)
-
-    def changed(self, part: bytes, items: list) -> list[tuple[int, bytes]] | None:
-        """[(index, text)] of the items of ``part`` (their canonical text) that are not
-        byte for byte the text the same model object was read from; None when ``part``
-        does not cut into ``items`` (then it is all checked)."""
-        starts = _item_starts(part, 0, len(part))
-        if len(starts) != len(items) or (starts and starts[0] != 0):
-            return None
-        starts.append(len(part))
-        blob, at = self.blob, self.at
-        out = []
-        for i, model in enumerate(items):
-            s, e = starts[i], starts[i + 1]
-            where = at.get(id(model))
-            if where is not None and where[1] - where[0] == e - s and blob[where[0]:where[1]] == part[s:e]:
-                self.reused += 1
-                continue
-            out.append((i, part[s:e]))
-        return out
-
-
-def previous_text(path) -> Previous | None:
-    """What of the file at ``path`` a write may reuse (see :class:`Previous`), or None:
-    no models remembered for it (:func:`note_read`), the file bigger than
-    :data:`REUSE_MAX_BYTES`, its bytes no longer those the models came from (changed
-    on disk since), or not cut into as many items as there are models."""
-    found = _READ.pop(os.path.abspath(path), None)
-    if found is None:
-        return None
-    digest, canonical, nodes, edges, snapshots, entry = found
-    try:
-        if os.stat(path).st_size > REUSE_MAX_BYTES:
-            return None
-        with open(path, "rb") as fh:
-            blob = fh.read(REUSE_MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(blob) > REUSE_MAX_BYTES or hashlib.sha256(blob).hexdigest() != digest:
-        return None
-    try:
-        _, sections = _cut(blob, len(blob))
-    except Unsliced:
-        return None
-    at: dict[int, tuple[int, int]] = {}
-    with gc_paused():  # a tuple per item: no cycle, and a big heap for the collector to walk
-        for (name, cuts), models in zip(sections, (nodes, edges)):
-            start, stop = cuts[0][0], cuts[-1][1]
-            starts = _item_starts(blob, start, stop)
-            if len(starts) != len(models) or (starts and starts[0] != start):
-                return None
-            starts.append(stop)
-            at.update(zip(map(id, models), pairwise(starts)))  # model k: its text from item k to item k + 1
-    return Previous(blob, (nodes, edges), at, canonical, snapshots, entry)
 
 
 def _same(a: BaseModel, b: BaseModel) -> bool:

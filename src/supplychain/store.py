@@ -39,7 +39,8 @@ from .canonical import HEADER, canonical, dump_graph, pyyaml_dump, sorted_claims
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node
-from .slices import SLICE_BYTES, Unsliced, note_kept, previous_text, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
+from .previous import note_kept, previous_text
+from .slices import SLICE_BYTES, Unsliced, read_in_slices, write_parts, _cut, _edge_list, _node_list  # noqa: F401 (re-exported)
 from .yamlread import _StrictLoader, _parse_with_engine, format_path, locate, parse_yaml, positions  # noqa: F401 (re-exported)
 
 MAX_GRAPH_BYTES = 512 * 1024 * 1024
@@ -549,12 +550,12 @@ def write_graph(
     whole, as before (:func:`parse_graph_text`), for its messages.
 
     When ``data``'s models were read from ``path`` and the file is still the bytes they
-    came from (:func:`slices.previous_text`), an item written byte for byte as it stands
-    there, for the same model object, is not read back (:class:`slices.Previous`).
+    came from (:func:`previous.previous_text`), an item written byte for byte as it stands
+    there, for the same model object, is not read back (:class:`previous.Previous`).
     """
     path = Path(path)
     checked: GraphData | None = None
-    previous = previous_text(path)  # the file replaced, if its models are data's (see slices.Previous)
+    previous = previous_text(path)  # the file replaced, if its models are data's (see previous.Previous)
     try:
         with atomic_writer(path, "wb") as f, gc_paused():
             checked, digest = write_parts(data, f, slice_bytes, previous)
