@@ -44,7 +44,7 @@ from .plan import Planner, Reference, load_reference
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built on first use
 
     @field_validator("*", mode="before")
     @classmethod
@@ -100,7 +100,13 @@ class Patch(_Strict):
     metrics: list[dict[str, Any]] = []
 
 
-_NODE = TypeAdapter(Node)
+_NODE: list[TypeAdapter] = []  # the node validator, made on first use (tens of ms at import)
+
+
+def _node_adapter() -> TypeAdapter:
+    if not _NODE:
+        _NODE.append(TypeAdapter(Node))
+    return _NODE[0]
 
 
 def read_patch(path: Path | str) -> tuple[Patch, str, str]:
@@ -201,7 +207,7 @@ def plan_patch(g: Graph, patch: Patch, text: str, file: str, reference: Referenc
                 continue
             raw.setdefault("id", p.new_id(str(raw["type"]), name, raw.get("name_en"), raw.get("ticker")))
         try:
-            node = _NODE.validate_python(raw)
+            node = _node_adapter().validate_python(raw)
         except ValidationError as e:
             for err in e.errors(include_url=False):
                 loc = [x for x in err["loc"] if x not in ("driver", "sector", "company", "etf", "risk", "report")]
