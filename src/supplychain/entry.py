@@ -300,11 +300,18 @@ _EDGE_COLUMNS = operator.attrgetter("type", "source", "target", "claims")
 _CLAIM_COLUMNS = operator.attrgetter("report", "date", "stance", "driver", "quote", "weight", "__pydantic_fields_set__")
 
 
-def _columns(fields: operator.attrgetter, items: list, width: int) -> tuple[tuple, ...]:
-    """The ``width`` columns of ``fields`` over ``items`` (each a tuple, in item order)."""
-    if not items:
-        return ((),) * width
-    return tuple(zip(*map(fields, items)))
+def _columns(fields: operator.attrgetter, items: list, width: int) -> tuple[list, ...]:
+    """The ``width`` columns of ``fields`` over ``items`` (each a list, in item order),
+    :data:`COLUMN_CHUNK` items at a time: a tuple per item for all 920k claims of the 100k
+    graph at once was 150 MB more at the peak of a write."""
+    columns: tuple[list, ...] = tuple([] for _ in range(width))
+    for k in range(0, len(items), COLUMN_CHUNK):
+        for column, values in zip(columns, zip(*map(fields, items[k : k + COLUMN_CHUNK]))):
+            column.extend(values)
+    return columns
+
+
+COLUMN_CHUNK = 65_536
 
 
 def _node_fields(node) -> dict:
