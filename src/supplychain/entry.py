@@ -573,7 +573,7 @@ class Entry:
         # of a YAML dump as an anchor and aliases
         dates = list(map(_fromordinal, self._ordinals[a:b].tolist()))
         at = self._quote_start[a : b + 1].tolist()
-        texts = list(map(str, map(quotes.__getitem__, map(slice, at, at[1:])), repeat("utf-8")))
+        texts = [quotes[x:y].decode() for x, y in zip(at, at[1:])]  # (UTF-8)
         codes = self._stances[a:b].tolist()
         stances = list(map(_STANCE_OF.__getitem__, codes))
         values = [{"report": r, "date": d, "quote": q, "stance": s, "weight": None, "driver": None}
