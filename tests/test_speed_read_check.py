@@ -97,6 +97,10 @@ def edge_faults(data):
     yield "known driver", nodes, replaced(edges, supplies, with_claim(e, driver=driver))
     yield "a report as driver", nodes, replaced(edges, supplies, with_claim(e, driver=report))
     yield "no edges", nodes, []
+    holds = first(data, "holds")
+    yield "weight on a holds edge", nodes, replaced(edges, holds, with_claim(edges[holds], weight=0.3))
+    yield "weight on a holds edge and off one", nodes, replaced(
+        replaced(edges, holds, with_claim(edges[holds], weight=0.3)), supplies, with_claim(e, weight=0.5))
 
 
 @pytest.mark.parametrize("which", ["bundled", "synth"])
@@ -106,10 +110,10 @@ def test_every_edge_fault_is_reported_as_the_slow_road_reports_it(monkeypatch, w
     for name, nodes, edges in edge_faults(data):
         fast, slow = both_roads(monkeypatch, nodes, edges)
         assert fast == slow, name
-        sound = name in ("known driver", "no edges", "undirected edge reversed alone")
+        sound = name in ("known driver", "no edges", "undirected edge reversed alone", "weight on a holds edge")
         assert (fast[0] == []) is sound, (name, fast[0])
         seen.add(name)
-    assert len(seen) == 15
+    assert len(seen) == 17
 
 
 def test_an_end_among_the_invalid_ids_is_not_reported_again(monkeypatch, bundled):

@@ -8,10 +8,12 @@ written from a file that passed every check), so its models are built the way
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import deque
 from itertools import repeat
-from typing import Any
+from typing import Any, Iterator
 
 _new = object.__new__
 _fromordinal = dt.date.fromordinal
@@ -149,3 +151,26 @@ def _build_node(given: dict):
     if not isinstance(given, dict) or given.get("type") not in _NODE_CLASSES:
         raise ValueError("not a node")
     return _plan(_NODE_CLASSES[given["type"]]).build(given)
+
+
+@contextlib.contextmanager
+def _kept() -> Iterator[None]:
+    """Pause the collector while a graph's models are built, then leave them where no
+    young collection walks them (the first one after building them all walked every
+    model: a fifth of :meth:`~supplychain.entry.Entry.data` at 10k companies): frozen
+    with the rest when objects are frozen already (``load_graph`` freezes a loaded
+    graph, which makes no cycles), else moved to the oldest generation
+    (:func:`gc.freeze` then :func:`gc.unfreeze`, as :func:`supplychain.store.read_graph`
+    does). Nothing changes when the collector is off."""
+    if not gc.isenabled():
+        yield
+        return
+    frozen = gc.get_freeze_count() > 0
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if not frozen:
+            gc.unfreeze()
+        gc.enable()

@@ -46,22 +46,19 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-import operator
 import sys
 from array import array
 from bisect import bisect_left
 from itertools import accumulate, chain, repeat
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 
-from .construct import _build_node, _fromordinal, _instance, _instances
+from .construct import _build_node, _fromordinal, _instance, _instances, _kept
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
-from .rows import FlowRows, _flow_rows, _ints, _rows, _view
+from .rows import _CLAIM_COLUMNS, _EDGE_COLUMNS, FlowRows, _columns, _flow_rows, _ints, _node_fields, _rows, _view
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
 
 LAYOUT_VERSION = 4
@@ -271,81 +268,6 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
         weights=c.weights,
     )
     return enc.encode(layout)
-
-
-@contextlib.contextmanager
-def _kept() -> Iterator[None]:
-    """Pause the collector while a graph's models are built, then leave them where no
-    young collection walks them (the first one after building them all walked every
-    model: a fifth of :meth:`Entry.data` at 10k companies): frozen with the rest when
-    objects are frozen already (``load_graph`` freezes a loaded graph, which makes no
-    cycles), else moved to the oldest generation (:func:`gc.freeze` then
-    :func:`gc.unfreeze`, as :func:`supplychain.store.read_graph` does). Nothing changes
-    when the collector is off."""
-    if not gc.isenabled():
-        yield
-        return
-    frozen = gc.get_freeze_count() > 0
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if not frozen:
-            gc.unfreeze()
-        gc.enable()
-
-
-_EDGE_COLUMNS = operator.attrgetter("type", "source", "target", "claims")
-_CLAIM_COLUMNS = operator.attrgetter("report", "date", "stance", "driver", "quote", "weight", "__pydantic_fields_set__")
-
-
-def _columns(fields: operator.attrgetter, items: list, width: int) -> tuple[list, ...]:
-    """The ``width`` columns of ``fields`` over ``items`` (each a list, in item order),
-    :data:`COLUMN_CHUNK` items at a time: a tuple per item for all 920k claims of the 100k
-    graph at once was 150 MB more at the peak of a write."""
-    columns: tuple[list, ...] = tuple([] for _ in range(width))
-    for k in range(0, len(items), COLUMN_CHUNK):
-        for column, values in zip(columns, zip(*map(fields, items[k : k + COLUMN_CHUNK]))):
-            column.extend(values)
-    return columns
-
-
-COLUMN_CHUNK = 65_536
-
-
-def _node_fields(node) -> dict:
-    """``node.model_dump(exclude_unset=True) | {"type": node.type}``: its fields as the
-    file set them. A node holding no model (no metrics, no listings: nearly all) is read
-    from its ``__dict__``, which holds the same values (strings, dates, lists of
-    strings), three times faster."""
-    values = node.__dict__
-    nested = _NESTED.get(type(node))
-    if nested is None:
-        nested = _NESTED[type(node)] = _model_fields(type(node))
-    if any(values.get(name) for name in nested):
-        return node.model_dump(exclude_unset=True) | {"type": node.type}
-    fields = node.__pydantic_fields_set__
-    out = {name: value for name, value in values.items() if name in fields}
-    out["type"] = node.type
-    return out
-
-
-_NESTED: dict[type, tuple[str, ...]] = {}
-
-
-def _model_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a model class whose annotation names a model (``list[Metric]``)."""
-    import typing
-
-    from pydantic import BaseModel
-
-    def models_in(annotation) -> bool:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return True
-        return any(models_in(arg) for arg in typing.get_args(annotation))
-
-    return tuple(name for name, info in cls.model_fields.items() if models_in(info.annotation))
 
 
 def tickers(node) -> list[str]:
@@ -604,7 +526,7 @@ class Entry:
         # of a YAML dump as an anchor and aliases
         dates = list(map(_fromordinal, self._ordinals[a:b].tolist()))
         at = self._quote_start[a : b + 1].tolist()
-        texts = list(map(str, map(quotes.__getitem__, map(slice, at, at[1:])), repeat("utf-8")))
+        texts = [quotes[x:y].decode() for x, y in zip(at, at[1:])]  # (UTF-8)
         codes = self._stances[a:b].tolist()
         stances = list(map(_STANCE_OF.__getitem__, codes))
         values = [{"report": r, "date": d, "quote": q, "stance": s, "weight": None, "driver": None}

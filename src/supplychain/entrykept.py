@@ -19,7 +19,8 @@ from array import array
 
 import msgspec
 
-from .entry import _NONE, _UNSET, Columns, _node_fields, encode, finish
+from .entry import _NONE, _UNSET, Columns, encode, finish
+from .rows import _node_fields
 from .gcpause import gc_paused
 from .previous import Kept
 from .schema import EDGE_TYPES, STANCES

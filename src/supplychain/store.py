@@ -454,13 +454,14 @@ EDGE_CHUNK = 65_536
 def _edge_chunk_fine(edges: list, node_type: dict, reports: set, drivers: set, keys: set, undirected: set) -> bool:
     """:func:`_edges_fine` for some of the edges; ``keys`` and ``undirected`` receive
     their keys as written and, for undirected edges, with their ends sorted."""
-    types, sources, targets, claim_lists = zip(*map(_EDGE_FIELDS, map(_FIELDS, map(_SECOND, edges))))
+    types, sources, targets, claim_lists = zip(*map(_EDGE_FIELDS, map(_SECOND, edges)))
     ends = zip(types, map(node_type.get, sources), map(node_type.get, targets))
     if not all(map(_VALID_ENDS.__contains__, ends)) or any(map(operator.eq, sources, targets)):
         return False
     keys.update(zip(types, sources, targets))
     if _UNDIRECTED.intersection(types):  # both ways round: one key (edge_key)
-        pairs = [(t, s, d) if s <= d else (t, d, s) for t, s, d in zip(types, sources, targets) if t in _UNDIRECTED]
+        either = itertools.compress(zip(types, sources, targets), map(_UNDIRECTED.__contains__, types))
+        pairs = [(t, s, d) if s <= d else (t, d, s) for t, s, d in either]
         before = len(undirected)
         undirected.update(pairs)
         if len(undirected) != before + len(pairs):
@@ -468,22 +469,22 @@ def _edge_chunk_fine(edges: list, node_type: dict, reports: set, drivers: set, k
     claims = list(itertools.chain.from_iterable(claim_lists))
     if not claims:
         return True
-    claim_reports, stances, weights, claim_drivers = zip(*map(_CLAIM_FIELDS, map(_FIELDS, claims)))
+    claim_reports, stances, weights, claim_drivers = zip(*map(_CLAIM_FIELDS, claims))
     if not reports.issuperset(claim_reports) or not drivers.issuperset(set(claim_drivers) - {None}):
         return False
-    per_claim = list(itertools.chain.from_iterable(map(itertools.repeat, types, map(len, claim_lists))))
-    weighted = set(itertools.compress(per_claim, map(operator.is_not, weights, itertools.repeat(None))))
-    if not weighted <= {"holds"}:
-        return False
+    counts = list(map(len, claim_lists))
+    if weights.count(None) != len(weights):
+        per_claim = itertools.chain.from_iterable(map(itertools.repeat, types, counts))
+        if not set(itertools.compress(per_claim, map(operator.is_not, weights, itertools.repeat(None)))) <= {"holds"}:
+            return False
     # a stance where the rule wants one, none where it does not: (wants, has none) differ
-    wanted = set(zip(map(_CLAIM_STANCE.__getitem__, per_claim), map(operator.is_, stances, itertools.repeat(None))))
-    return wanted <= {(True, False), (False, True)}
+    wants = itertools.chain.from_iterable(map(itertools.repeat, map(_CLAIM_STANCE.__getitem__, types), counts))
+    return set(zip(wants, map(operator.is_, stances, itertools.repeat(None)))) <= {(True, False), (False, True)}
 
 
-_FIELDS = operator.attrgetter("__dict__")
 _SECOND = operator.itemgetter(1)
-_EDGE_FIELDS = operator.itemgetter("type", "source", "target", "claims")
-_CLAIM_FIELDS = operator.itemgetter("report", "stance", "weight", "driver")
+_EDGE_FIELDS = operator.attrgetter("type", "source", "target", "claims")
+_CLAIM_FIELDS = operator.attrgetter("report", "stance", "weight", "driver")
 
 
 def _check_ends(i: int, e, rule, by_id: dict, invalid_ids, ids: list, issues: list) -> bool:
