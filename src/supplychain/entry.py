@@ -148,31 +148,46 @@ def _encode(data, names: dict | None = None) -> bytes:
     edges = data.edges
     type_code = {t: i for i, t in enumerate(EDGE_TYPES)}
     stance_code: dict = {s: i for i, s in enumerate(STANCES)}
+    # (each read column dropped once used: at 100k companies they are 920k long)
     types, edge_sources, edge_targets, per_edge = _columns(_EDGE_COLUMNS, edges, 4)
     edge_types = list(map(type_code.__getitem__, types))
     sources = refs(edge_sources)
     targets = refs(edge_targets)
+    del types, edge_sources, edge_targets
     claim_start = list(accumulate(map(len, per_edge), initial=0))
     claims = list(chain.from_iterable(per_edge))
+    del per_edge
     claim_reports, dates, stance_values, drivers, texts, weight_values, fields = _columns(_CLAIM_COLUMNS, claims, 7)
+    del claims
     reports = refs(claim_reports)
     ordinals = list(map(dt.date.toordinal, dates))
     stances = [stance_code.get(s, _NONE) if "stance" in f else _UNSET for s, f in zip(stance_values, fields)]
+    del claim_reports, dates, stance_values, fields
     if drivers.count(None) == len(drivers):
         claim_drivers = [-1] * len(drivers)
     else:
         claim_drivers = [-1 if d is None else ref(d) for d in drivers]
-    encoded = list(map(str.encode, texts))
-    quote_start = _ints("q", accumulate(map(len, encoded), initial=0))
-    quotes = b"".join(encoded)
-    del encoded
+    quotes, quote_start = utf8_run(texts)
     weights = {} if weight_values.count(None) == len(weight_values) else {
         k: w for k, w in enumerate(weight_values) if w is not None}
+    del drivers, texts, weight_values
 
     nodes_blob = msgspec.msgpack.encode(list(map(_node_fields, nodes)))
     columns = Columns(ids, index, strings, edge_types, sources, targets, claim_start, reports, ordinals, stances,
                       claim_drivers, quotes, quote_start, weights)
     return finish(data, columns, nodes_blob, names)
+
+
+def utf8_run(texts) -> tuple[bytearray, array]:
+    """The texts one after the other in UTF-8, and the offset where each begins (and the
+    last ends), without holding a bytes object per text (120 MB at 100k companies)."""
+    run = bytearray()
+    starts = array("q", [0])
+    add, mark = run.extend, starts.append
+    for text in texts:
+        add(text.encode("utf-8"))
+        mark(len(run))
+    return run, starts
 
 
 class Columns(NamedTuple):
@@ -189,7 +204,7 @@ class Columns(NamedTuple):
     ordinals: list[int]
     stances: list[int]
     claim_drivers: list[int]
-    quotes: bytes
+    quotes: bytes | bytearray
     quote_start: "array"
     weights: dict[int, float]
 
@@ -214,7 +229,9 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
     ends = [claim_start[j + 1] for j in fe]
     latest = [a if b - a == 1 else max(range(a, b), key=lambda k: (ordinals[k], k))
               for a, b in zip([claim_start[j] for j in fe], ends)]
+    del ends
     fw = [weight[edge_types[j]][stances[k] - _UNSET] for j, k in zip(fe, latest)]
+    del latest
     fu = [sources[j] if forward[edge_types[j]] else targets[j] for j in fe]
     fv = [targets[j] if forward[edge_types[j]] else sources[j] for j in fe]
 
