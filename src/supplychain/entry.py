@@ -159,14 +159,15 @@ def _encode(data, names: dict | None = None) -> bytes:
     del per_edge
     claim_reports, dates, stance_values, drivers, texts, weight_values, fields = _columns(_CLAIM_COLUMNS, claims, 7)
     del claims
-    reports = refs(claim_reports)
-    ordinals = list(map(dt.date.toordinal, dates))
-    stances = [stance_code.get(s, _NONE) if "stance" in f else _UNSET for s, f in zip(stance_values, fields)]
+    # the claims' columns as arrays from the start (no int object per claim)
+    reports = _ints("i", refs(claim_reports))
+    ordinals = _ints("i", map(dt.date.toordinal, dates))
+    stances = _ints("b", (stance_code.get(s, _NONE) if "stance" in f else _UNSET for s, f in zip(stance_values, fields)))
     del claim_reports, dates, stance_values, fields
     if drivers.count(None) == len(drivers):
-        claim_drivers = [-1] * len(drivers)
+        claim_drivers = _ints("i", [-1]) * len(drivers)
     else:
-        claim_drivers = [-1 if d is None else ref(d) for d in drivers]
+        claim_drivers = _ints("i", [-1 if d is None else ref(d) for d in drivers])
     quotes, quote_start = utf8_run(texts)
     weights = {} if weight_values.count(None) == len(weight_values) else {
         k: w for k, w in enumerate(weight_values) if w is not None}
@@ -176,6 +177,13 @@ def _encode(data, names: dict | None = None) -> bytes:
     columns = Columns(ids, index, strings, edge_types, sources, targets, claim_start, reports, ordinals, stances,
                       claim_drivers, quotes, quote_start, weights)
     return finish(data, columns, nodes_blob, names)
+
+
+def _packed(code: str, column) -> bytes:
+    """A column's bytes in the machine's order (an array of that type as it is)."""
+    if type(column) is array and column.typecode == code:
+        return column.tobytes()
+    return _ints(code, column).tobytes()
 
 
 def utf8_run(texts) -> tuple[bytearray, array]:
@@ -200,10 +208,10 @@ class Columns(NamedTuple):
     sources: list[int]
     targets: list[int]
     claim_start: list[int]
-    reports: list[int]
-    ordinals: list[int]
-    stances: list[int]
-    claim_drivers: list[int]
+    reports: "list[int] | array"
+    ordinals: "list[int] | array"
+    stances: "list[int] | array"
+    claim_drivers: "list[int] | array"
     quotes: bytes | bytearray
     quote_start: "array"
     weights: dict[int, float]
@@ -268,12 +276,12 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
         sources=_ints("i", sources).tobytes(),
         targets=_ints("i", targets).tobytes(),
         claim_start=_ints("i", claim_start).tobytes(),
-        reports=_ints("i", c.reports).tobytes(),
-        ordinals=_ints("i", ordinals).tobytes(),
-        stances=_ints("b", stances).tobytes(),
+        reports=_packed("i", c.reports),
+        ordinals=_packed("i", ordinals),
+        stances=_packed("b", stances),
         quotes=c.quotes,
         quote_start=c.quote_start.tobytes(),
-        claim_drivers=_ints("i", c.claim_drivers).tobytes(),
+        claim_drivers=_packed("i", c.claim_drivers),
         name_keys=msgspec.Raw(enc.encode([k for k, _ in names])),
         name_nodes=_ints("i", [i for _, i in names]).tobytes(),
         code_keys=msgspec.Raw(enc.encode([k for k, _ in codes])),
