@@ -188,3 +188,38 @@ def test_past_the_reuse_limit_nothing_is_watched_nor_kept(written, dumped, monke
     cache.save_graph(data, written)
     assert len(dumped) == len(data.nodes) + len(data.edges)
     assert canonical_now(written)
+
+
+def test_a_model_changed_before_the_whole_graph_is_read_is_written_as_changed(written):
+    """A command looks a node up (the graph builds that one model), changes it, and only
+    then asks for the whole graph: the change is written, text and cache entry alike
+    (review finding: the snapshot was taken after the change, and the old text kept)."""
+    from supplychain.graph import load_graph
+
+    g = load_graph(written)
+    node = g.nodes["risk-supply-chain"]
+    node.name_en = "Changed before the read"
+    node.aliases.append("供给瓶颈风险")
+    edge = g.out_edges("innolight")[0]
+    edge.claims.append(edge.claims[0].model_copy(update={"quote": "先改后读的引文。"}))
+    cache.save_graph(g.data, written)
+    written_node = next(n for n in store.load_data(written).nodes if n.id == "risk-supply-chain")
+    assert written_node.name_en == "Changed before the read" and "供给瓶颈风险" in written_node.aliases
+    assert "先改后读的引文。" in written.read_text(encoding="utf-8")
+    assert canonical_now(written)
+    assert cache.load_data(written) == store.load_data(written)
+
+
+def test_a_field_set_to_its_default_leaves_the_cache_entry_as_a_cold_read_makes_it(written):
+    """``description = None`` changes no text, but the fields the cache entry records:
+    after a field is set on a model read, every item is read back (review finding)."""
+    data = cache.load_entry(written).data()
+    node = next(n for n in data.nodes if n.id == "risk-supply-chain" and "description" not in n.model_fields_set)
+    node.description = None
+    claim = next(c for e in data.edges for c in e.claims if "stance" not in c.model_fields_set)
+    claim.stance = None
+    cache.save_graph(data, written)
+    cached, cold = cache.load_data(written), store.load_data(written)
+    assert cached == cold
+    assert [n.model_fields_set for n in cached.nodes] == [n.model_fields_set for n in cold.nodes]
+    assert [c.model_fields_set for e in cached.edges for c in e.claims] == [c.model_fields_set for e in cold.edges for c in e.claims]

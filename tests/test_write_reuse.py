@@ -89,7 +89,9 @@ def test_a_model_changed_in_place_is_read_back(graph, read_back):
     data = cache.load_entry(graph).data()
     data.edges[7].claims[0].quote = "就地改过的引文。"  # the very object the file was read into
     cache.save_graph(data, graph)
-    assert [e.key for e in read_back["edges"]] == [data.edges[7].key]
+    # a field set on a model read (schema.WATCHED emptied): every item is read back, since
+    # a field set to its default changes no text but what the cache entry records
+    assert len(read_back["edges"]) == len(data.edges) and len(read_back["nodes"]) == len(data.nodes)
     assert "就地改过的引文。" in graph.read_text(encoding="utf-8")
     assert graph.read_bytes() == dump_graph(data).encode()
 

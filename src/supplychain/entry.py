@@ -588,17 +588,35 @@ class Entry:
 
     def data(self):
         """The :class:`~supplychain.schema.GraphData` of every model."""
+        differ: set[int] = set()
         if self._data is None:
             from .schema import GraphData
 
+            if self.source is not None:  # models handed out before: changed since they were built?
+                differ = self._changed_since_built()
             values = {"version": self._layout.version, "nodes": list(self.nodes()), "edges": list(self.edges())}
             self._data = _instance(GraphData, values, set(self._layout.graph_fields))
         if self.source is not None:  # (path, digest, canonical): a write of this graph may reuse the file's text
             from .previous import note_read
 
-            note_read(*self.source, self._data, entry=self)
+            note_read(*self.source, self._data, entry=self, differ=differ)
             self.source = None
         return self._data
+
+    def _changed_since_built(self) -> set[int]:
+        """The ids of the models built before :meth:`data` (a command's lookups) that no
+        longer equal what the columns give (a field set, a list changed in place): a write
+        must not take their text, nor their columns, from the file. A few, usually."""
+        from .slices import _same
+
+        differ = set()
+        for i, model in enumerate(self._node_models):
+            if model is not None and not _same(model, _build_node(msgspec.msgpack.decode(self._raw_nodes[i]))):
+                differ.add(id(model))
+        for j, model in enumerate(self._edge_models):
+            if model is not None and not _same(model, self._build_edge(j)):
+                differ.add(id(model))
+        return differ
 
     # ------------------------------------------------------------------ indexes
 

@@ -47,10 +47,10 @@ _READ: dict[str, tuple] = {}
 """The last graph whose models were handed out whole: its path (resolved) -> (the SHA-256
 of the bytes validated into them, whether those bytes are the canonical dump of these
 models, its nodes, its edges (in file order), the snapshot of their lists, the entry they
-were built from). One at a time."""
+were built from, the ids of models changed before the read was noted). One at a time."""
 
 
-def note_read(path, digest: str, canonical: bool, data, entry=None) -> None:
+def note_read(path, digest: str, canonical: bool, data, entry=None, differ: set[int] = frozenset()) -> None:
     """Remember that ``data``'s models (the objects) were validated from the bytes of
     ``path`` whose SHA-256 is ``digest`` (:func:`supplychain.cache.load_entry`), and
     whether those bytes are their canonical dump (``canonical``: the file was written by
@@ -62,25 +62,30 @@ def note_read(path, digest: str, canonical: bool, data, entry=None) -> None:
     For a canonical file, a write may then take an item's text from the file without
     dumping it (:meth:`Previous.keeper`) if the model has not changed since. Two guards
     say so: every model read is watched (:data:`supplychain.schema.WATCHED`: setting a
-    field of one stops all such reuse), and the contents of every list they hold, nested
-    ones too, are kept here and compared object by object at the write.
+    field of one stops all such reuse, and all skipping of read-backs too, since a field
+    set to its default changes no text but the fields a cache entry records), and the
+    contents of every list they hold, nested ones too, are kept here and compared object
+    by object at the write. ``differ``: the ids of models handed out before and changed
+    since they were read (:meth:`supplychain.entry.Entry.data`): never taken as they are.
     """
     _READ.clear()
     WATCHED.clear()
-    nodes, edges = list(data.nodes), list(data.edges)
-    snapshots: dict[int, tuple] = {}
     try:
-        canonical = canonical and os.stat(path).st_size <= REUSE_MAX_BYTES  # (no text reused past it: no snapshot)
+        if os.stat(path).st_size > REUSE_MAX_BYTES:  # no text reused past it: nothing to remember
+            return
     except OSError:
-        canonical = False
-    if canonical:
-        ids: set[int] = set()
-        with gc_paused():  # a list per model, and no cycle
-            for items in (nodes, edges):
-                ids.update(map(id, items))
-                snapshots.update(_snapshots(items, ids))
-            WATCHED.update(ids)
-    _READ[os.path.abspath(path)] = (digest, canonical, nodes, edges, snapshots, entry)
+        return
+    nodes, edges = list(data.nodes), list(data.edges)
+    snapshots: dict[int, list] = {}
+    ids: set[int] = set()
+    with gc_paused():  # a list per model, and no cycle
+        for items in (nodes, edges):
+            ids.update(map(id, items))
+            snapshots.update(_snapshots(items, ids))
+        WATCHED.update(ids)
+    for key in differ:
+        snapshots.pop(key, None)
+    _READ[os.path.abspath(path)] = (digest, canonical, nodes, edges, snapshots, entry, frozenset(differ))
 
 
 def forget_read() -> None:
@@ -299,7 +304,9 @@ def previous_text(path) -> Previous | None:
     found = _READ.pop(os.path.abspath(path), None)
     if found is None:
         return None
-    digest, canonical, nodes, edges, snapshots, entry = found
+    digest, canonical, nodes, edges, snapshots, entry, differ = found
+    if not WATCHED and (nodes or edges):  # a field of a model read was set since: read everything back
+        return None
     try:
         if os.stat(path).st_size > REUSE_MAX_BYTES:
             return None
@@ -322,6 +329,8 @@ def previous_text(path) -> Previous | None:
                 return None
             starts.append(stop)
             at.update(zip(map(id, models), pairwise(starts)))  # model k: its text from item k to item k + 1
+    for key in differ:  # changed before the read was noted: its text is not its text
+        at.pop(key, None)
     return Previous(blob, (nodes, edges), at, canonical, snapshots, entry)
 
 
