@@ -223,3 +223,25 @@ def test_a_field_set_to_its_default_leaves_the_cache_entry_as_a_cold_read_makes_
     assert cached == cold
     assert [n.model_fields_set for n in cached.nodes] == [n.model_fields_set for n in cold.nodes]
     assert [c.model_fields_set for e in cached.edges for c in e.claims] == [c.model_fields_set for e in cold.edges for c in e.claims]
+
+
+def test_after_a_read_the_next_cache_entry_reuses_the_columns_of_what_read_back_the_same(tmp_path, monkeypatch):
+    """A file whose cache entry was made by a read is dumped whole (nothing proves it
+    canonical), but the items whose text comes out byte for byte as read, unchanged
+    since, keep their columns in the next cache entry (the same bytes as a whole encode:
+    checked by SUPPLYCHAIN_VERIFY_KEPT)."""
+    from supplychain import entrykept
+
+    monkeypatch.delenv("SUPPLYCHAIN_NO_CACHE", raising=False)
+    previous.forget_read()
+    path = tmp_path / "graph.yaml"
+    shutil.copy(GRAPH, path)
+    used = []
+    real = entrykept.encode_kept
+    monkeypatch.setattr(entrykept, "encode_kept", lambda *a: used.append(a[2]) or real(*a))
+    entry = cache.load_entry(path)
+    assert not entry.canonical
+    apply_patch(PATCH, path)
+    assert used and len(used[0].ids) > 20
+    assert cache.load_data(path) == store.load_data(path) and canonical_now(path)
+    previous.forget_read()

@@ -224,7 +224,9 @@ class Previous:
         self.entry = entry
         self.reused = 0
         self.kept: set[int] = set()
-        """The ids of the models written as their text in the file."""
+        """The ids of the models written as their text in the file, unchanged since read
+        (their columns in the old cache entry are theirs: :mod:`supplychain.entrykept`)."""
+        self._flat: dict[type, str | None] = {}
 
     def keeper(self):
         """``kept(model)``: whether the model's text is its text in the file, not to be
@@ -237,23 +239,27 @@ class Previous:
         objects they held then (:func:`note_read`)."""
         if not (self.canonical and WATCHED):
             return None
-        at, snapshots = self.at, self.snapshots
-        flat: dict[type, str | None] = {}
-        is_ = operator.is_
+        at, unchanged = self.at, self.unchanged
 
         def kept(model) -> bool:
-            key = id(model)
-            snapshot = snapshots.get(key)
-            if snapshot is None or key not in at:
-                return False
-            cls = type(model)
-            field = flat[cls] if cls in flat else flat.setdefault(cls, _flat_field(cls))
-            if field is None:
-                return _same_objects(_contents(model, []), snapshot)
-            now = model.__dict__[field]  # one flat list (an edge's claims): as _snapshots took it
-            return len(now) + 1 == len(snapshot) and all(map(is_, now, snapshot))
+            return id(model) in at and unchanged(model)
 
         return kept
+
+    def unchanged(self, model) -> bool:
+        """Whether ``model`` is one of the models read, its lists (nested ones too) still
+        holding the objects they held then (:func:`note_read`'s snapshot); setting a
+        field is :data:`supplychain.schema.WATCHED`'s to tell."""
+        snapshot = self.snapshots.get(id(model))
+        if snapshot is None:
+            return False
+        cls = type(model)
+        flat = self._flat
+        field = flat[cls] if cls in flat else flat.setdefault(cls, _flat_field(cls))
+        if field is None:
+            return _same_objects(_contents(model, []), snapshot)
+        now = model.__dict__[field]  # one flat list (an edge's claims): as _snapshots took it
+        return len(now) + 1 == len(snapshot) and all(map(operator.is_, now, snapshot))
 
     def record(self):
         """What the write took from the file (:class:`supplychain.previous.Kept`), for
@@ -285,12 +291,15 @@ class Previous:
             return None
         starts.append(len(part))
         blob, at = self.blob, self.at
+        watched = bool(WATCHED)
         out = []
         for i, model in enumerate(items):
             s, e = starts[i], starts[i + 1]
             where = at.get(id(model))
             if where is not None and where[1] - where[0] == e - s and blob[where[0]:where[1]] == part[s:e]:
                 self.reused += 1
+                if watched and self.unchanged(model):  # its columns too, for the next cache entry
+                    self.kept.add(id(model))
                 continue
             out.append((i, part[s:e]))
         return out
