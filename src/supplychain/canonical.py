@@ -271,7 +271,7 @@ def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> 
             out.append(f"{lead}{name}:\n")
             _model(v, pad + "  ", pad + "  ", out, scalars)
         elif t is list and name == "aliases":
-            line = f"{lead}{name}: [{', '.join(_flow_str(a) for a in v)}]\n"
+            line = f"{lead}{name}: [{', '.join([_flow_memo(a, scalars) for a in v])}]\n"
             if len(line) > _LONGEST:
                 raise _Unsure
             out.append(line)
@@ -409,6 +409,18 @@ def _plain_allowed(s: str) -> tuple[bool, bool]:
         elif c == "#" and s[i - 1] in _BLANKS:
             return False, False
     return block, flow
+
+
+def _flow_memo(s: Any, scalars: dict) -> str:
+    """:func:`_flow_str`, remembered in ``scalars`` (under ``("flow", s)``: a string's
+    flow form may differ from its block form)."""
+    if type(s) is not str:
+        raise _Unsure
+    key = ("flow", s)
+    text = scalars.get(key)
+    if text is None:
+        text = scalars[key] = _flow_str(s)
+    return text
 
 
 def _flow_str(s: Any) -> str:
