@@ -239,6 +239,7 @@ def test_a_failed_entry_never_fails_the_write(graph_file, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(supplychain.cache, "encode_entry", boom)
+    monkeypatch.setattr(supplychain.cache, "encode_parts", boom)
     data = load_data(graph_file)
     save_graph(data, graph_file)
     assert entries(graph_file) == [] and load_data(graph_file) == data

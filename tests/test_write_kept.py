@@ -245,3 +245,21 @@ def test_after_a_read_the_next_cache_entry_reuses_the_columns_of_what_read_back_
     assert used and len(used[0].ids) > 20
     assert cache.load_data(path) == store.load_data(path) and canonical_now(path)
     previous.forget_read()
+
+
+def test_a_cache_file_written_from_buffers_is_the_encoded_entry(tmp_path):
+    """entry.encode_parts (what cache files are written from: each byte column behind
+    its header, not copied into one payload) joins to entry.encode's bytes, for the
+    bundled graph and a synthetic one (all three msgpack bin sizes)."""
+    from supplychain import entry
+    from supplychain.synth import write_synth
+
+    synthetic = tmp_path / "synth.yaml"
+    write_synth(300, 3, synthetic)
+    for path in (GRAPH, synthetic):
+        data = store.load_data(path)
+        names: dict = {}
+        store.check_references(list(enumerate(data.nodes)), list(enumerate(data.edges)), names=names)
+        parts = entry.encode_parts(data, names)
+        assert b"".join(parts) == entry.encode(data, names)
+        assert {bytes(p[:1]) for p in parts if len(p) in (2, 3, 5)} & {b"\xc4", b"\xc5", b"\xc6"}

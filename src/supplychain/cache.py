@@ -37,6 +37,7 @@ import msgspec
 from . import store
 from .entry import BYTE_ORDER, LAYOUT_VERSION, Entry
 from .entry import encode as encode_entry
+from .entry import encode_parts
 from .files import atomic_writer
 from .previous import take_kept
 from .gcpause import gc_paused
@@ -112,7 +113,7 @@ def remember(path: Path | str, data, names: dict | None = None, *, digest: str, 
         return False
     path = Path(path)
     try:
-        payload = encode_entry(data, names) if kept is None else _encode_kept(data, names, kept)
+        payload = encode_parts(data, names) if kept is None else _encode_kept(data, names, kept)
     except AssertionError:  # the tests' check of the kept columns (SUPPLYCHAIN_VERIFY_KEPT)
         raise
     except Exception:  # noqa: BLE001 -- the file is written; a missing entry only costs time
@@ -120,14 +121,14 @@ def remember(path: Path | str, data, names: dict | None = None, *, digest: str, 
     return write_entry(cache_path(path, digest), digest, payload, source=path, canonical=True)
 
 
-def _encode_kept(data, names: dict | None, kept) -> bytes:
+def _encode_kept(data, names: dict | None, kept) -> list:
     """:func:`supplychain.entrykept.encode_kept`; with ``SUPPLYCHAIN_VERIFY_KEPT`` (the
     tests), checked against :func:`supplychain.entry.encode`."""
     from .entrykept import encode_kept
     from .slices import verify_kept
 
     payload = encode_kept(data, names, kept)
-    if verify_kept() and payload != encode_entry(data, names):
+    if verify_kept() and b"".join(payload) != encode_entry(data, names):
         raise AssertionError("the cache entry made from the kept columns differs from the one encoded whole")
     return payload
 
@@ -178,16 +179,21 @@ def encode(data, digest: str, canonical: bool = False) -> bytes:
     return _frame(encode_entry(data), digest, canonical)
 
 
-def _frame(payload: bytes, digest: str, canonical: bool = False) -> bytes:
-    return b"".join(_frame_parts(payload, digest, canonical))
+def _frame(payload: bytes | list, digest: str, canonical: bool = False) -> bytes:
+    header, parts = _frame_parts(payload, digest, canonical)
+    return b"".join([header, *parts])
 
 
-def _frame_parts(payload: bytes, digest: str, canonical: bool = False) -> tuple[bytes, bytes]:
-    """The header and the payload of an entry (written one after the other, not joined:
-    at 100k companies the payload is 100 MB)."""
+def _frame_parts(payload: bytes | list, digest: str, canonical: bool = False) -> tuple[bytes, list]:
+    """The header of an entry and its payload as buffers (written one after the other,
+    not joined: at 100k companies the payload is 100 MB). ``payload``: the bytes of
+    :func:`supplychain.entry.encode`, or the buffers of :func:`supplychain.entry.encode_parts`."""
     ids = _fingerprint().encode() + digest.encode() + (b"C" if canonical else b"-")
-    crc = zlib.crc32(payload, zlib.crc32(ids))
-    return MAGIC + crc.to_bytes(4, "big") + ids, payload
+    parts = payload if isinstance(payload, list) else [payload]
+    crc = zlib.crc32(ids)
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return MAGIC + crc.to_bytes(4, "big") + ids, parts
 
 
 def decode(blob: bytes, digest: str) -> Entry | None:
@@ -225,9 +231,11 @@ def read_entry(entry: Path, digest: str):
         return None
 
 
-def write_entry(entry: Path, digest: str, payload: bytes, source: Path | None = None, canonical: bool = False) -> bool:
-    """Write a cache entry (``payload``: :func:`supplychain.entry.encode`) atomically and
-    drop older entries of the same file.
+def write_entry(entry: Path, digest: str, payload: bytes | list, source: Path | None = None,
+                canonical: bool = False) -> bool:
+    """Write a cache entry (``payload``: :func:`supplychain.entry.encode`, or the buffers
+    of :func:`supplychain.entry.encode_parts`) atomically and drop older entries of the
+    same file.
 
     The entry gets the read and write permissions of ``source`` (the graph file): it is
     exactly as private as the data it holds. Returns False, quietly, when it cannot be
@@ -235,11 +243,12 @@ def write_entry(entry: Path, digest: str, payload: bytes, source: Path | None = 
     """
 
     try:
-        header, payload = _frame_parts(payload, digest, canonical)
+        header, parts = _frame_parts(payload, digest, canonical)
         entry.parent.mkdir(exist_ok=True)
         with atomic_writer(entry, "wb", like=source) as f:
             f.write(header)
-            f.write(payload)
+            for part in parts:
+                f.write(part)
     except (OSError, TypeError, ValueError):
         return False
     prefix = entry.name[: -len(digest) - len(".msgpack")]

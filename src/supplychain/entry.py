@@ -121,7 +121,41 @@ def encode(data, names: dict | None = None) -> bytes:
         return _encode(data, names)
 
 
-def _encode(data, names: dict | None = None) -> bytes:
+def encode_parts(data, names: dict | None = None) -> list:
+    """:func:`encode`'s bytes as a list of buffers, one after the other (see
+    :func:`layout_parts`): what a cache file is written from."""
+    with gc_paused():
+        return _encode(data, names, parts=True)
+
+
+def layout_parts(layout: "_Layout") -> list:
+    """The msgpack encoding of ``layout`` as buffers to write one after the other: each
+    byte column as its own buffer behind its header, not copied into one payload (100 MB
+    at 100k companies, which the peak of a write can do without). Joined, they are
+    ``msgspec.msgpack.encode(layout)``."""
+    enc = msgspec.msgpack.Encoder()
+    fields = layout.__struct_fields__
+    n = len(fields)
+    out: list = [bytes([0x90 | n]) if n < 16 else b"\xdc" + n.to_bytes(2, "big")]
+    for name in fields:
+        value = getattr(layout, name)
+        if type(value) is bytes or type(value) is bytearray:
+            size = len(value)
+            if size < 1 << 8:
+                out.append(b"\xc4" + size.to_bytes(1, "big"))
+            elif size < 1 << 16:
+                out.append(b"\xc5" + size.to_bytes(2, "big"))
+            else:
+                out.append(b"\xc6" + size.to_bytes(4, "big"))
+            out.append(value)
+        elif type(value) is msgspec.Raw:
+            out.append(memoryview(value))
+        else:
+            out.append(enc.encode(value))
+    return out
+
+
+def _encode(data, names: dict | None = None, parts: bool = False):
     nodes = data.nodes
     ids = [n.id for n in nodes]
     index: dict[str, int] = {}
@@ -176,7 +210,7 @@ def _encode(data, names: dict | None = None) -> bytes:
     nodes_blob = msgspec.msgpack.encode(list(map(_node_fields, nodes)))
     columns = Columns(ids, index, strings, edge_types, sources, targets, claim_start, reports, ordinals, stances,
                       claim_drivers, quotes, quote_start, weights)
-    return finish(data, columns, nodes_blob, names)
+    return finish(data, columns, nodes_blob, names, parts)
 
 
 def _packed(code: str, column) -> bytes:
@@ -217,10 +251,11 @@ class Columns(NamedTuple):
     weights: dict[int, float]
 
 
-def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
+def finish(data, c: Columns, nodes_blob: bytes, names: dict | None, parts: bool = False):
     """The entry of ``data`` from its columns and its nodes already encoded
     (``nodes_blob``: the msgpack array of each node's fields): the flow adjacency, the
-    name index and the rows by endpoint, made from them."""
+    name index and the rows by endpoint, made from them. Its bytes, or with ``parts``
+    the buffers of :func:`layout_parts`."""
     nodes = data.nodes
     n = len(c.ids)
     index, sources, targets, claim_start, ordinals, stances = (c.index, c.sources, c.targets, c.claim_start,
@@ -292,7 +327,7 @@ def finish(data, c: Columns, nodes_blob: bytes, names: dict | None) -> bytes:
         in_edges=(in_start.tobytes(), _ints("i", in_order).tobytes()),
         weights=c.weights,
     )
-    return enc.encode(layout)
+    return layout_parts(layout) if parts else enc.encode(layout)
 
 
 def tickers(node) -> list[str]:

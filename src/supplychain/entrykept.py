@@ -19,33 +19,33 @@ from array import array
 
 import msgspec
 
-from .entry import _NONE, _UNSET, Columns, encode, finish
+from .entry import _NONE, _UNSET, Columns, encode_parts, finish
 from .rows import _node_fields
 from .gcpause import gc_paused
 from .previous import Kept
 from .schema import EDGE_TYPES, STANCES
 
 
-def encode_kept(data, names: dict | None, kept: Kept) -> bytes:
-    """:func:`supplychain.entry.encode` of ``data`` (validated, as written), reusing the
-    old entry's columns for the kept models."""
+def encode_kept(data, names: dict | None, kept: Kept) -> list:
+    """:func:`supplychain.entry.encode_parts` of ``data`` (validated, as written), reusing
+    the old entry's columns for the kept models."""
     with gc_paused():  # lists of a million numbers, no cycle
         return _encode_kept(data, names, kept)
 
 
-def _encode_kept(data, names: dict | None, kept: Kept) -> bytes:
+def _encode_kept(data, names: dict | None, kept: Kept) -> list:
     old = kept.entry
     lay = old._layout
     if lay.strings or not kept.ids:  # (only data not validated refers to texts that are no node)
-        return encode(data, names)
+        return encode_parts(data, names)
     nodes, edges = data.nodes, data.edges
     ids = [n.id for n in nodes]
     index = {node_id: i for i, node_id in enumerate(ids)}
     if len(index) != len(ids):
-        return encode(data, names)
+        return encode_parts(data, names)
     renumber = [index.get(node_id, -1) for node_id in old.ids]
     if -1 in renumber:  # a node removed (a retraction): every edge is renumbered anyway
-        return encode(data, names)
+        return encode_parts(data, names)
     kept_ids = kept.ids
 
     # nodes: a kept node's fields as the old entry encoded them
@@ -83,7 +83,7 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> bytes:
         if a is None:  # a new or changed edge: from its fields, as encode does
             s, t = index.get(e.source), index.get(e.target)
             if s is None or t is None:
-                return encode(data, names)
+                return encode_parts(data, names)
             edge_types.append(type_code[e.type])
             sources.append(s)
             targets.append(t)
@@ -91,7 +91,7 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> bytes:
                 r = index.get(c.report)
                 d = c.driver
                 if r is None or (d is not None and d not in index):
-                    return encode(data, names)
+                    return encode_parts(data, names)
                 if c.weight is not None:
                     weights[len(reports)] = c.weight
                 reports.append(r)
@@ -125,4 +125,4 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> bytes:
         quote_start.extend([x + q_shift for x in o_quote_start[ca + 1 : cb + 1]])
     columns = Columns(ids, index, [], edge_types, sources, targets, claim_start, reports, ordinals, stances, drivers,
                       b"".join(quotes), quote_start, weights)
-    return finish(data, columns, nodes_blob, names)
+    return finish(data, columns, nodes_blob, names, parts=True)
