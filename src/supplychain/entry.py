@@ -58,7 +58,8 @@ import msgspec
 from .construct import _build_node, _fromordinal, _instance, _instances, _kept
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
-from .rows import _CLAIM_COLUMNS, _EDGE_COLUMNS, FlowRows, _columns, _flow_rows, _ints, _node_fields, _rows, _view
+from .rows import (_CLAIM_COLUMNS, _EDGE_COLUMNS, FlowRows, _columns, _flow_rows, _ints, _node_fields, _packed, _rows,
+                   _view, layout_parts, utf8_run)
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, STANCE_WEIGHT, STANCES
 
 LAYOUT_VERSION = 4
@@ -128,33 +129,6 @@ def encode_parts(data, names: dict | None = None) -> list:
         return _encode(data, names, parts=True)
 
 
-def layout_parts(layout: "_Layout") -> list:
-    """The msgpack encoding of ``layout`` as buffers to write one after the other: each
-    byte column as its own buffer behind its header, not copied into one payload (100 MB
-    at 100k companies, which the peak of a write can do without). Joined, they are
-    ``msgspec.msgpack.encode(layout)``."""
-    enc = msgspec.msgpack.Encoder()
-    fields = layout.__struct_fields__
-    n = len(fields)
-    out: list = [bytes([0x90 | n]) if n < 16 else b"\xdc" + n.to_bytes(2, "big")]
-    for name in fields:
-        value = getattr(layout, name)
-        if type(value) is bytes or type(value) is bytearray:
-            size = len(value)
-            if size < 1 << 8:
-                out.append(b"\xc4" + size.to_bytes(1, "big"))
-            elif size < 1 << 16:
-                out.append(b"\xc5" + size.to_bytes(2, "big"))
-            else:
-                out.append(b"\xc6" + size.to_bytes(4, "big"))
-            out.append(value)
-        elif type(value) is msgspec.Raw:
-            out.append(memoryview(value))
-        else:
-            out.append(enc.encode(value))
-    return out
-
-
 def _encode(data, names: dict | None = None, parts: bool = False):
     nodes = data.nodes
     ids = [n.id for n in nodes]
@@ -211,25 +185,6 @@ def _encode(data, names: dict | None = None, parts: bool = False):
     columns = Columns(ids, index, strings, edge_types, sources, targets, claim_start, reports, ordinals, stances,
                       claim_drivers, quotes, quote_start, weights)
     return finish(data, columns, nodes_blob, names, parts)
-
-
-def _packed(code: str, column) -> bytes:
-    """A column's bytes in the machine's order (an array of that type as it is)."""
-    if type(column) is array and column.typecode == code:
-        return column.tobytes()
-    return _ints(code, column).tobytes()
-
-
-def utf8_run(texts) -> tuple[bytearray, array]:
-    """The texts one after the other in UTF-8, and the offset where each begins (and the
-    last ends), without holding a bytes object per text (120 MB at 100k companies)."""
-    run = bytearray()
-    starts = array("q", [0])
-    add, mark = run.extend, starts.append
-    for text in texts:
-        add(text.encode("utf-8"))
-        mark(len(run))
-    return run, starts
 
 
 class Columns(NamedTuple):
