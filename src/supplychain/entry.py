@@ -68,6 +68,18 @@ BYTE_ORDER = f"{sys.byteorder} i{array('i').itemsize} q{array('q').itemsize} d{a
 integer sizes is not read here."""
 
 _UNSET, _NONE = -2, -1
+EDGE_CODE = {t: i for i, t in enumerate(EDGE_TYPES)}
+"""An edge type's code in the entry: its place in :data:`~supplychain.schema.EDGE_TYPES`."""
+_STANCE_CODE = {s: i for i, s in enumerate(STANCES)}
+
+
+def stance_code(stance: str | None, fields_set: set) -> int:
+    """A claim's stance as the entry stores it: its place in
+    :data:`~supplychain.schema.STANCES`, :data:`_NONE` when set to None, :data:`_UNSET`
+    when the file does not set it."""
+    return _STANCE_CODE.get(stance, _NONE) if "stance" in fields_set else _UNSET
+
+
 _STANCE_OF = {_UNSET: None, _NONE: None, **dict(enumerate(STANCES))}
 """A claim's stance by its code in the ``stances`` column."""
 _CLAIM_FIELDS = {False: frozenset({"report", "date", "quote", "stance"}), True: frozenset({"report", "date", "quote"})}
@@ -154,11 +166,9 @@ def _encode(data, names: dict | None = None, parts: bool = False):
     # column by column: each field of every edge and claim read in one pass (attrgetter,
     # in C), then each column made by map or a comprehension
     edges = data.edges
-    type_code = {t: i for i, t in enumerate(EDGE_TYPES)}
-    stance_code: dict = {s: i for i, s in enumerate(STANCES)}
     # (each read column dropped once used: at 100k companies they are 920k long)
     types, edge_sources, edge_targets, per_edge = _columns(_EDGE_COLUMNS, edges, 4)
-    edge_types = list(map(type_code.__getitem__, types))
+    edge_types = list(map(EDGE_CODE.__getitem__, types))
     sources = refs(edge_sources)
     targets = refs(edge_targets)
     del types, edge_sources, edge_targets
@@ -170,7 +180,7 @@ def _encode(data, names: dict | None = None, parts: bool = False):
     # the claims' columns as arrays from the start (no int object per claim)
     reports = _ints("i", refs(claim_reports))
     ordinals = _ints("i", map(dt.date.toordinal, dates))
-    stances = _ints("b", (stance_code.get(s, _NONE) if "stance" in f else _UNSET for s, f in zip(stance_values, fields)))
+    stances = _ints("b", map(stance_code, stance_values, fields))
     del claim_reports, dates, stance_values, fields
     if drivers.count(None) == len(drivers):
         claim_drivers = _ints("i", [-1]) * len(drivers)

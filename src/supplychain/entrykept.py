@@ -19,11 +19,10 @@ from array import array
 
 import msgspec
 
-from .entry import _NONE, _UNSET, Columns, encode_parts, finish
+from .entry import EDGE_CODE, Columns, encode_parts, finish, stance_code
 from .rows import _node_fields
 from .gcpause import gc_paused
 from .previous import Kept
-from .schema import EDGE_TYPES, STANCES
 
 
 def encode_kept(data, names: dict | None, kept: Kept) -> list:
@@ -73,8 +72,6 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> list:
     o_types, o_sources, o_targets = lay.edge_types, old._sources, old._targets
     o_start, o_reports, o_ordinals, o_stances = old._claim_start, old._reports, old._ordinals, old._stances
     o_drivers, o_quotes, o_quote_start, o_weights = old._claim_drivers, old._quotes, old._quote_start, old._weights
-    type_code = {t: i for i, t in enumerate(EDGE_TYPES)}
-    stance_code = {s: i for i, s in enumerate(STANCES)}
     edge_at_old = {id(m): k for k, m in enumerate(kept.edges)}
     j, m = 0, len(edges)
     while j < m:
@@ -84,7 +81,7 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> list:
             s, t = index.get(e.source), index.get(e.target)
             if s is None or t is None:
                 return encode_parts(data, names)
-            edge_types.append(type_code[e.type])
+            edge_types.append(EDGE_CODE[e.type])
             sources.append(s)
             targets.append(t)
             for c in e.claims:
@@ -96,7 +93,7 @@ def _encode_kept(data, names: dict | None, kept: Kept) -> list:
                     weights[len(reports)] = c.weight
                 reports.append(r)
                 ordinals.append(c.date.toordinal())
-                stances.append(stance_code.get(c.stance, _NONE) if "stance" in c.__pydantic_fields_set__ else _UNSET)
+                stances.append(stance_code(c.stance, c.__pydantic_fields_set__))
                 drivers.append(-1 if d is None else index[d])
                 q = c.quote.encode("utf-8")
                 quotes.append(q)

@@ -222,7 +222,6 @@ class Previous:
         self.canonical = canonical
         self.snapshots = snapshots or {}
         self.entry = entry
-        self.reused = 0
         self.kept: set[int] = set()
         """The ids of the models written as their text in the file, unchanged since read
         (their columns in the old cache entry are theirs: :mod:`supplychain.entrykept`)."""
@@ -297,7 +296,6 @@ class Previous:
             s, e = starts[i], starts[i + 1]
             where = at.get(id(model))
             if where is not None and where[1] - where[0] == e - s and blob[where[0]:where[1]] == part[s:e]:
-                self.reused += 1
                 if watched and self.unchanged(model):  # its columns too, for the next cache entry
                     self.kept.add(id(model))
                 continue
