@@ -1,4 +1,4 @@
-"""A write reuses the check of what it replaces (previous.Previous): an item whose canonical
+"""A write reuses the check of the file its models were read from (previous.Previous): an item whose canonical
 text is byte for byte the text the same model object was validated from is not read back
 again; every other item is. The file written is the canonical dump either way, and
 nothing is reused from a file changed on disk since it was read, nor from a corrupt cache
@@ -177,12 +177,30 @@ def test_a_file_over_the_reuse_limit_is_read_back_whole(graph, read_back, monkey
     assert graph.read_bytes() == dump_graph(new).encode()
 
 
-def test_models_read_from_another_file_are_not_reused(graph, tmp_path, read_back):
-    """The same bytes under another path: nothing remembered for it, all read back."""
+def test_a_copy_saved_elsewhere_reuses_the_file_its_models_came_from(graph, tmp_path, read_back):
+    """Saving to another path: the models' text is checked against the file they were read
+    from (still those bytes), so only what changed is read back; that file's note stays
+    for a later write of it."""
     data = cache.load_entry(graph).data()
     other = tmp_path / "copy.yaml"
-    shutil.copy(graph, other)
     new = with_claim(data, 3, "另一个文件的论断。")
     cache.save_graph(new, other)
-    assert len(read_back["edges"]) == len(new.edges)
+    assert [e.key for e in read_back["edges"]] == [new.edges[3].key] and read_back["nodes"] == []
+    assert other.read_bytes() == dump_graph(new).encode()
+    read_back["edges"].clear()
+    newer = with_claim(data, 5, "原文件的论断。")
+    cache.save_graph(newer, graph)  # the file read is replaced now: its note is spent
+    assert [e.key for e in read_back["edges"]] == [newer.edges[5].key]
+    assert graph.read_bytes() == dump_graph(newer).encode()
+    for path in (other, graph):  # the cache entries left hold what the files read as
+        assert cache.load_data(path) == store.load_data(path)
+
+
+def test_a_copy_is_read_back_whole_when_its_source_changed_on_disk(graph, tmp_path, read_back):
+    data = cache.load_entry(graph).data()
+    graph.write_bytes(graph.read_bytes() + b"\n")  # another program touched the file read
+    other = tmp_path / "copy.yaml"
+    new = with_claim(data, 3, "另一个文件的论断。")
+    cache.save_graph(new, other)
+    assert len(read_back["edges"]) == len(new.edges) and len(read_back["nodes"]) == len(new.nodes)
     assert other.read_bytes() == dump_graph(new).encode()

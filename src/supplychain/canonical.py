@@ -147,9 +147,9 @@ def dump_parts(data: GraphData, part_chars: int = 0, kept=None):
     section in one part). Joined, the texts are :func:`dump_graph`'s; a writer holds one
     part at a time (the whole text is 250 MB at 100k companies).
 
-    ``kept``, if given, is asked of each item whether the writer has its text already
-    (``kept(item)`` true): such items are not dumped but handed over in runs, in their
-    place among the others, as parts whose text is None."""
+    ``kept``, if given, is asked of the items of a section whether the writer has their
+    text already (``kept(items)``: a bool for each): such items are not dumped but handed
+    over in runs, in their place among the others, as parts whose text is None."""
     version = data.version
     head = f"version: {version}\n" if type(version) is int else pyyaml_dump({"version": version})
     nodes = sorted(data.nodes, key=lambda n: (_TYPE_ORDER[n.type], n.id))
@@ -165,12 +165,14 @@ def dump_parts(data: GraphData, part_chars: int = 0, kept=None):
         done: list = []
         scalars: dict[str, str] = {}
         run: list = []
-        for item in items:
-            if kept is not None:
-                if kept(item):
+        flags = kept(items) if kept is not None else None
+        size = counted = 0  # the characters in out[:counted], counted every 64 items
+        for k, item in enumerate(items):
+            if flags is not None:
+                if flags[k]:
                     if done:
                         yield key, "".join(out), done
-                        out, done = [], []
+                        out, done, size, counted = [], [], 0, 0
                     run.append(item)
                     continue
                 if run:
@@ -178,9 +180,12 @@ def dump_parts(data: GraphData, part_chars: int = 0, kept=None):
                     run = []
             _write_item(item, write, doc, out, scalars)
             done.append(item)
-            if part_chars and len(out) * 40 >= part_chars:  # (about 40 characters a line)
-                yield key, "".join(out), done
-                out, done = [], []
+            if part_chars and not len(done) & 63:
+                size += sum(map(len, out[counted:]))
+                counted = len(out)
+                if size >= part_chars:
+                    yield key, "".join(out), done
+                    out, done, size, counted = [], [], 0, 0
         if done:
             yield key, "".join(out), done
         if run:
@@ -285,66 +290,75 @@ def _model(m: BaseModel, pad: str, lead: str, out: list[str], scalars: dict) -> 
 
 
 def _edge(e, pad: str, lead: str, out: list[str], scalars: dict) -> None:
-    """An edge: type, source, target, then its claims in canonical order."""
-    claims = sorted_claims(e)
-    if not claims:
+    """An edge (a list item at column 0: ``pad`` two spaces, ``lead`` ``"- "``): type,
+    source, target, then its claims in canonical order, appended to ``out`` as one
+    string. A claim is most of a graph's text (92k of the 10k graph's 153k models): its
+    six fields are written here, in one pass; anything unusual goes to :func:`_model`."""
+    if pad != "  " or lead != "- ":
         raise _Unsure
     d = e.__dict__
-    ends = []
-    for v in (d["type"], d["source"], d["target"]):
-        if type(v) is not str:
-            raise _Unsure
-        s = scalars.get(v)
-        if s is None:
-            s = scalars[v] = _scalar_str(v, False)
-        ends.append(s)
-    out.append(f"{lead}type: {ends[0]}\n{pad}source: {ends[1]}\n{pad}target: {ends[2]}\n{pad}claims:\n")
-    inner, first = pad + "  ", pad + "- "
-    for c in claims:
-        if type(c) is Claim and _CLAIM_FAST:
-            _claim(c, inner, first, out, scalars)
-        else:
-            _model(c, inner, first, out, scalars)
+    claims = d["claims"]
+    if len(claims) > 1:
+        try:  # sorted_claims, inline
+            claims = sorted(claims, key=_CLAIM_ORDER)
+        except TypeError:
+            claims = sorted_claims(e)
+    elif not claims:
+        raise _Unsure
+    get, scalar, str_, date_, claim_, fast = scalars.get, _scalar_str, str, dt.date, Claim, _CLAIM_FAST
+    kind, source, target = d["type"], d["source"], d["target"]
+    if type(kind) is not str_ or type(source) is not str_ or type(target) is not str_:
+        raise _Unsure
+    a = get(kind)
+    if a is None:
+        a = scalars[kind] = scalar(kind, False)
+    b = get(source)
+    if b is None:
+        b = scalars[source] = scalar(source, False)
+    c = get(target)
+    if c is None:
+        c = scalars[target] = scalar(target, False)
+    text = [f"- type: {a}\n  source: {b}\n  target: {c}\n  claims:\n"]
+    for claim in claims:
+        cd = claim.__dict__
+        report, date, quote = cd["report"], cd["date"], cd["quote"]
+        stance, weight, driver = cd["stance"], cd["weight"], cd["driver"]
+        if (type(claim) is not claim_ or not fast or type(report) is not str_ or type(date) is not date_
+                or type(quote) is not str_ or weight is not None or (stance is not None and type(stance) is not str_)
+                or (driver is not None and type(driver) is not str_)):
+            _model(claim, "    ", "  - ", text, scalars)
+            continue
+        r = get(report)
+        if r is None:
+            r = scalars[report] = scalar(report, False)
+        day = get(date)
+        if day is None:
+            day = scalars[date] = date.isoformat()
+        q = get(quote)
+        if q is None:
+            q = scalar(quote, False)
+            if len(quote) < 80:  # not the long quotes: each met once, and 100 MB of them at 100k
+                scalars[quote] = q
+        if stance is None and driver is None:
+            text.append(f"  - report: {r}\n    date: {day}\n    quote: {q}\n")
+            continue
+        line = f"  - report: {r}\n    date: {day}\n    quote: {q}\n"
+        if stance is not None:
+            st = get(stance)
+            if st is None:
+                st = scalars[stance] = scalar(stance, False)
+            line += f"    stance: {st}\n"
+        if driver is not None:
+            dr = get(driver)
+            if dr is None:
+                dr = scalars[driver] = scalar(driver, False)
+            line += f"    driver: {dr}\n"
+        text.append(line)
+    out.append("".join(text))
 
 
 _CLAIM_FAST = [name for name, _ in _fields(Claim)] == ["report", "date", "quote", "stance", "weight", "driver"]
-"""Whether :func:`_claim` knows the claim's fields (else every claim goes through :func:`_model`)."""
-
-
-def _claim(c, pad: str, lead: str, out: list[str], scalars: dict) -> None:
-    """:func:`_model` for a claim, its six fields written out (a claim is most of a
-    graph's text: 92k of the 10k graph's 153k models); anything unusual goes to
-    :func:`_model`."""
-    d = c.__dict__
-    report, date, quote = d["report"], d["date"], d["quote"]
-    stance, weight, driver = d["stance"], d["weight"], d["driver"]
-    if (type(report) is not str or type(date) is not dt.date or type(quote) is not str or weight is not None
-            or (stance is not None and type(stance) is not str) or (driver is not None and type(driver) is not str)):
-        _model(c, pad, lead, out, scalars)
-        return
-    r = scalars.get(report)
-    if r is None:
-        r = scalars[report] = _scalar_str(report, False)
-    day = scalars.get(date)
-    if day is None:
-        day = scalars[date] = date.isoformat()
-    q = scalars.get(quote)
-    if q is None:
-        q = _scalar_str(quote, False)
-        if len(quote) < 80:
-            scalars[quote] = q
-    text = f"{lead}report: {r}\n{pad}date: {day}\n{pad}quote: {q}\n"
-    if stance is not None:
-        st = scalars.get(stance)
-        if st is None:
-            st = scalars[stance] = _scalar_str(stance, False)
-        text += f"{pad}stance: {st}\n"
-    if driver is not None:
-        dr = scalars.get(driver)
-        if dr is None:
-            dr = scalars[driver] = _scalar_str(driver, False)
-        text += f"{pad}driver: {dr}\n"
-    out.append(text)
+"""Whether :func:`_edge` knows the claim's fields (else every claim goes through :func:`_model`)."""
 
 
 _LONGEST = 50_000
@@ -385,8 +399,7 @@ def _plain_allowed(s: str) -> tuple[bool, bool]:
     block = flow = True
     if s.startswith(("---", "...")) or s[0] == " " or s[-1] == " ":
         return False, False
-    n = len(s)
-    followed = n == 1 or s[1] in _BLANKS
+    followed = len(s) == 1 or s[1] in _BLANKS
     c = s[0]
     if c in "#,[]{}&*!|>'\"%@`":
         return False, False
@@ -398,17 +411,20 @@ def _plain_allowed(s: str) -> tuple[bool, bool]:
         return False, False
     if not flow and not block:
         return False, False
-    for i in range(1, n):
-        c = s[i]
-        if c in ",?[]{}":
-            flow = False
-        elif c == ":":
-            flow = False
-            if i + 1 >= n or s[i + 1] in _BLANKS:
-                block = False
-        elif c == "#" and s[i - 1] in _BLANKS:
-            return False, False
+    # after the first character: "#" after a blank rules out both; ",?[]{}:" the flow
+    # context; ":" before a blank or at the end the block context too
+    if _HASH_AFTER_BLANK.search(s):
+        return False, False
+    if _FLOW_INDICATOR.search(s, 1):
+        flow = False
+        if _COLON_THEN_BLANK.search(s, 1):
+            block = False
     return block, flow
+
+
+_HASH_AFTER_BLANK = re.compile(f"[{re.escape(_BLANKS)}]#")
+_FLOW_INDICATOR = re.compile(r"[,?\[\]{}:]")
+_COLON_THEN_BLANK = re.compile(f":(?:[{re.escape(_BLANKS)}]|\\Z)")
 
 
 def _flow_memo(s: Any, scalars: dict) -> str:

@@ -228,10 +228,10 @@ class Previous:
         self._flat: dict[type, str | None] = {}
 
     def keeper(self):
-        """``kept(model)``: whether the model's text is its text in the file, not to be
-        dumped (:func:`supplychain.canonical.dump_parts`'s ``kept``), or None when no text
-        may be taken that way: the file is not known to be canonical, or a model read
-        from it was changed in place (:data:`supplychain.schema.WATCHED` emptied).
+        """``kept(models)``: for each model, whether its text is its text in the file, not
+        to be dumped (:func:`supplychain.canonical.dump_parts`'s ``kept``), or None when
+        no text may be taken that way: the file is not known to be canonical, or a model
+        read from it was changed in place (:data:`supplychain.schema.WATCHED` emptied).
 
         A model is kept when it is one of the objects read (its text there is its
         canonical dump, as the file is) and its lists, nested ones too, still hold the
@@ -240,25 +240,32 @@ class Previous:
             return None
         at, unchanged = self.at, self.unchanged
 
-        def kept(model) -> bool:
-            return id(model) in at and unchanged(model)
+        def kept(models: list) -> list[bool]:
+            return [id(m) in at and u for m, u in zip(models, unchanged(models))]
 
         return kept
 
-    def unchanged(self, model) -> bool:
-        """Whether ``model`` is one of the models read, its lists (nested ones too) still
-        holding the objects they held then (:func:`note_read`'s snapshot); setting a
-        field is :data:`supplychain.schema.WATCHED`'s to tell."""
-        snapshot = self.snapshots.get(id(model))
-        if snapshot is None:
-            return False
-        cls = type(model)
-        flat = self._flat
-        field = flat[cls] if cls in flat else flat.setdefault(cls, _flat_field(cls))
-        if field is None:
-            return _same_objects(_contents(model, []), snapshot)
-        now = model.__dict__[field]  # one flat list (an edge's claims): as _snapshots took it
-        return len(now) + 1 == len(snapshot) and all(map(operator.is_, now, snapshot))
+    def unchanged(self, models: list) -> list[bool]:
+        """For each of ``models``, whether it is one of the models read, its lists (nested
+        ones too) still holding the objects they held then (:func:`note_read`'s snapshot);
+        setting a field is :data:`supplychain.schema.WATCHED`'s to tell."""
+        snapshots, flat, out = self.snapshots, self._flat, []
+        for cls in set(map(type, models)):
+            if cls not in flat:
+                flat[cls] = _flat_field(cls)
+        get, is_ = snapshots.get, operator.is_
+        for model in models:
+            snapshot = get(id(model))
+            if snapshot is None:
+                out.append(False)
+                continue
+            field = flat[type(model)]
+            if field is None:
+                out.append(_same_objects(_contents(model, []), snapshot))
+                continue
+            now = model.__dict__[field]  # one flat list (an edge's claims): as _snapshots took it
+            out.append(len(now) + 1 == len(snapshot) and all(map(is_, now, snapshot)))
+        return out
 
     def record(self):
         """What the write took from the file (:class:`supplychain.previous.Kept`), for
@@ -285,33 +292,49 @@ class Previous:
         """[(index, text)] of the items of ``part`` (their canonical text) that are not
         byte for byte the text the same model object was read from; None when ``part``
         does not cut into ``items`` (then it is all checked)."""
+        blob, at = self.blob, self.at
+        watched = bool(WATCHED)
+        spans = [at.get(id(model)) for model in items]
+        if (spans and None not in spans and all(a[1] == b[0] for a, b in pairwise(spans))
+                and blob[spans[0][0]:spans[-1][1]] == part):  # the part is a run of the file as it stands
+            if watched:
+                self.kept.update(id(model) for model, same in zip(items, self.unchanged(items)) if same)
+            return []
         starts = _item_starts(part, 0, len(part))
         if len(starts) != len(items) or (starts and starts[0] != 0):
             return None
         starts.append(len(part))
-        blob, at = self.blob, self.at
-        watched = bool(WATCHED)
-        out = []
+        out, same = [], []
         for i, model in enumerate(items):
             s, e = starts[i], starts[i + 1]
             where = at.get(id(model))
             if where is not None and where[1] - where[0] == e - s and blob[where[0]:where[1]] == part[s:e]:
-                if watched and self.unchanged(model):  # its columns too, for the next cache entry
-                    self.kept.add(id(model))
+                same.append(model)
                 continue
             out.append((i, part[s:e]))
+        if watched:  # their columns too, for the next cache entry
+            self.kept.update(id(model) for model, ok in zip(same, self.unchanged(same)) if ok)
         return out
 
 
 def previous_text(path) -> Previous | None:
-    """What of the file at ``path`` a write may reuse (see :class:`Previous`), or None:
-    no models remembered for it (:func:`note_read`), the file bigger than
-    :data:`REUSE_MAX_BYTES`, its bytes no longer those the models came from (changed
-    on disk since), or not cut into as many items as there are models."""
-    found = _READ.pop(os.path.abspath(path), None)
-    if found is None:
+    """What a write to ``path`` may reuse of the file its models were read from (see
+    :class:`Previous`): the file it replaces, or the one a copy is saved from (the last
+    graph whose models were handed out, :func:`note_read`; only the very model objects
+    read from it are reused, whatever else the data holds). None when no models were
+    remembered, the file is bigger than :data:`REUSE_MAX_BYTES`, its bytes are no longer
+    those the models came from (changed on disk since), or it is not cut into as many
+    items as there are models."""
+    key = os.path.abspath(path)
+    if key in _READ:
+        found = _READ.pop(key)  # the file is replaced: the note is spent
+        source = path
+    elif _READ:
+        source, found = next(iter(_READ.items()))
+    else:
         return None
     digest, canonical, nodes, edges, snapshots, entry, differ = found
+    path = source
     if not WATCHED and (nodes or edges):  # a field of a model read was set since: read everything back
         return None
     try:

@@ -570,13 +570,14 @@ def write_graph(
     companies that was 2 GB more at the peak. If anything is wrong the text is checked
     whole, as before (:func:`parse_graph_text`), for its messages.
 
-    When ``data``'s models were read from ``path`` and the file is still the bytes they
-    came from (:func:`previous.previous_text`), an item written byte for byte as it stands
-    there, for the same model object, is not read back (:class:`previous.Previous`).
+    When ``data``'s models were read from a file (``path`` itself, or the file a copy is
+    saved from) that is still the bytes they came from (:func:`previous.previous_text`),
+    an item written byte for byte as it stands there, for the same model object, is not
+    read back (:class:`previous.Previous`).
     """
     path = Path(path)
     checked: GraphData | None = None
-    previous = previous_text(path)  # the file replaced, if its models are data's (see previous.Previous)
+    previous = previous_text(path)  # the file data's models were read from, if any (see previous.Previous)
     try:
         with atomic_writer(path, "wb") as f, gc_paused():
             checked, digest = write_parts(data, f, slice_bytes, previous)
