@@ -142,7 +142,7 @@ def test_a_plain_code_read_in_slices_stays_text(tmp_path):
     node = next(n for n in data.nodes if getattr(n, "ticker", None) == "002837.SZ")  # 英维克 (Envicool)
     node.aliases = [*node.aliases, "002837"]
     path = tmp_path / "g.yaml"
-    digest, checked = store.write_graph(data, path, slice_bytes=SMALL)
+    digest, checked, _ = store.write_graph(data, path, slice_bytes=SMALL)
     assert ", 002837]" in path.read_text(encoding="utf-8")
     assert checked == load_data(path) == store.read_in_slices(path.read_bytes(), SMALL)
     assert next(n for n in checked.nodes if n.id == node.id).aliases[-1] == "002837"
@@ -156,7 +156,7 @@ def test_a_write_in_slices_is_the_canonical_text(tmp_path, which, synth_file):
     data = load_data(valid_files(synth_file)[which])
     path = tmp_path / "g.yaml"
     names: dict = {}
-    digest, checked = store.write_graph(data, path, names=names, slice_bytes=SMALL)
+    digest, checked, _ = store.write_graph(data, path, names=names, slice_bytes=SMALL)
     blob = path.read_bytes()
     assert blob.decode("utf-8") == dump_graph(data)
     assert digest == hashlib.sha256(blob).hexdigest()
@@ -171,7 +171,7 @@ def test_claims_out_of_order_are_written_and_returned_in_file_order(tmp_path, sy
     i = next(i for i, e in enumerate(data.edges) if len(e.claims) > 1)
     data.edges[i] = data.edges[i].model_copy(update={"claims": data.edges[i].claims[::-1]})
     path = tmp_path / "g.yaml"
-    _, checked = store.write_graph(data, path, slice_bytes=SMALL)
+    _, checked, _ = store.write_graph(data, path, slice_bytes=SMALL)
     assert path.read_text(encoding="utf-8") == dump_graph(data)
     assert checked == load_data(path) != data
 

@@ -1,8 +1,8 @@
-"""A write reuses the check of the file its models were read from (previous.Previous): an item whose canonical
-text is byte for byte the text the same model object was validated from is not read back
-again; every other item is. The file written is the canonical dump either way, and
-nothing is reused from a file changed on disk since it was read, nor from a corrupt cache
-entry."""
+"""A write reuses the check of the file its models were read from (previous.Previous): an
+item whose canonical text is byte for byte the text the same model object was validated
+from is not read back again; every other item is. The file written is the canonical dump
+either way, and nothing is reused from a file changed on disk since it was read, nor from
+a corrupt cache entry."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from conftest import FIXTURES, GRAPH
 from supplychain import cache, previous, slices, store
 from supplychain.errors import GraphValidationError
 from supplychain.ingest.patch import apply_patch
-from supplychain.schema import GraphData
+from supplychain.schema import Claim, GraphData
 from supplychain.store import dump_graph
 
 PATCH = FIXTURES / "ingest" / "patches" / "desk_call_2025-12-05.yaml"
@@ -94,6 +94,47 @@ def test_a_model_changed_in_place_is_read_back(graph, read_back):
     assert len(read_back["edges"]) == len(data.edges) and len(read_back["nodes"]) == len(data.nodes)
     assert "就地改过的引文。" in graph.read_text(encoding="utf-8")
     assert graph.read_bytes() == dump_graph(data).encode()
+
+
+def test_a_list_changed_in_place_to_the_same_text_is_read_back(graph, tmp_path, read_back):
+    """An edge's claims reordered in place, or one replaced by an equal claim that sets a
+    field to its default: the text cannot tell, but the cache entry would keep the order
+    and the fields set as given, not as the file reads. Such an edge is read back."""
+    data = cache.load_entry(graph).data()
+    cache.save_graph(with_claim(data, 3, "第二条论断，排序在前。"), graph)
+    data = cache.load_entry(graph).data()
+    edge = data.edges[3]
+    assert len(edge.claims) == 2 and edge.claims[0].quote != edge.claims[1].quote
+    edge.claims.reverse()  # in place: no field set, the same text
+    other = next(e for e in data.edges if len(e.claims) == 1 and e.claims[0].stance is None)
+    c = other.claims[0]
+    other.claims[0] = Claim(report=c.report, date=c.date, quote=c.quote, stance=None, driver=c.driver)
+    read_back["edges"].clear()
+    copy = tmp_path / "copy.yaml"
+    cache.save_graph(data, copy)
+    assert {e.key for e in read_back["edges"]} == {edge.key, other.key}
+    assert copy.read_bytes() == graph.read_bytes() == dump_graph(data).encode()
+    cached, parsed = cache.load_data(copy), store.load_data(copy)
+    assert cached == parsed
+    assert [c.model_fields_set for e in cached.edges for c in e.claims] == [
+        c.model_fields_set for e in parsed.edges for c in e.claims]
+
+
+def test_a_file_that_reads_back_otherwise_is_not_marked_canonical(graph, tmp_path):
+    """A name with a trailing space is written as given and reads back stripped: the
+    file is not the canonical dump of what it reads as, so no later write takes its text
+    for those models."""
+    data = cache.load_entry(graph).data()
+    data.nodes[5] = data.nodes[5].model_copy(update={"name": data.nodes[5].name + " "})
+    b, c = tmp_path / "b.yaml", tmp_path / "c.yaml"
+    cache.save_graph(data, b)
+    assert cache.load_entry(b).source[2] is False  # (path, digest, canonical)
+    read = cache.load_entry(b).data()
+    e = read.edges[0]
+    read.edges[0] = e.model_copy(update={"claims": [*e.claims, e.claims[0].model_copy(update={"quote": "另一条。"})]})
+    cache.save_graph(read, c)
+    assert c.read_bytes() == dump_graph(read).encode()
+    assert cache.load_data(c) == store.load_data(c)
 
 
 def test_a_refused_write_still_refuses(graph, read_back):

@@ -95,17 +95,20 @@ def save_graph(data, path: Path | str) -> str:
     validated those bytes anyway, so the next command is warm. Returns the SHA-256 of
     the bytes written (the text itself is not kept: 250 MB at 100k companies)."""
     names: dict = {}
-    digest, checked = store.write_graph(data, path, names=names)
-    remember(path, checked, names, digest=digest, kept=take_kept(path))  # the next load reads the cache, not 150 MB of YAML
+    digest, checked, canonical = store.write_graph(data, path, names=names)
+    remember(path, checked, names, digest=digest, kept=take_kept(path),  # the next load reads the cache, not 150 MB of YAML
+             canonical=canonical)
     return digest
 
 
-def remember(path: Path | str, data, names: dict | None = None, *, digest: str, kept=None) -> bool:
+def remember(path: Path | str, data, names: dict | None = None, *, digest: str, kept=None,
+             canonical: bool = True) -> bool:
     """Make the cache entry of a file :func:`supplychain.store.write_graph` just wrote:
     ``digest`` the SHA-256 of its bytes, ``data`` what validating them gave (``names``:
-    the keys the checks made, see :func:`supplychain.entry.encode`). The entry says the
-    file is canonical (the dump of ``data``, byte for byte), so the next write of models
-    read from it reuses the text of those it does not change (:func:`supplychain.previous.note_read`).
+    the keys the checks made, see :func:`supplychain.entry.encode`). The entry says
+    whether the file is canonical (``canonical``: the dump of ``data``, byte for byte), so
+    that the next write of models read from it reuses the text of those it does not
+    change (:func:`supplychain.previous.note_read`).
     ``kept``: what the write took from the file it replaced
     (:class:`supplychain.previous.Kept`), whose columns the entry reuses.
     Returns False (quietly) when the cache is off or not writable."""
@@ -118,7 +121,7 @@ def remember(path: Path | str, data, names: dict | None = None, *, digest: str, 
         raise
     except Exception:  # noqa: BLE001 -- the file is written; a missing entry only costs time
         return False
-    return write_entry(cache_path(path, digest), digest, payload, source=path, canonical=True)
+    return write_entry(cache_path(path, digest), digest, payload, source=path, canonical=canonical)
 
 
 def _encode_kept(data, names: dict | None, kept) -> list:

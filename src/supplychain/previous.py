@@ -1,13 +1,14 @@
-"""The file a write replaces, and what of it the write may take as it is.
+"""The file a graph's models were read from, and what of it a write may take as it is.
 
-A write that replaces the file its models were read from (:func:`note_read`,
-:func:`previous_text`) does not read back an item whose canonical text is byte for byte
-the text the same model object was validated from, in the file as checked by its SHA-256
-(:meth:`Previous.changed`). When the file is known to be canonical (its cache entry was
-made by a write), an unchanged model's text is taken from the file without dumping it at
-all (:meth:`Previous.keeper`), and the next cache entry reuses its columns
-(:class:`Kept`, :mod:`supplychain.entrykept`). :func:`supplychain.slices.write_parts`
-does the writing.
+A write of models read from a file (:func:`note_read`, :func:`previous_text`: the file it
+replaces, or the one a copy is saved from) does not read back an item whose canonical
+text is byte for byte the text the same model object was validated from, in the file as
+checked by its SHA-256, and which is unchanged since (:meth:`Previous.changed`). When
+the file is known to be canonical (its cache entry was made by a write whose bytes are
+the canonical dump of what they read as), an unchanged model's text is taken from the
+file without dumping it at all (:meth:`Previous.keeper`), and the next cache entry reuses
+its columns (:class:`Kept`, :mod:`supplychain.entrykept`).
+:func:`supplychain.slices.write_parts` does the writing.
 """
 
 from __future__ import annotations
@@ -289,32 +290,36 @@ class Previous:
         return b"".join(blob[a:b] for a, b in spans)
 
     def changed(self, part: bytes, items: list) -> list[tuple[int, bytes]] | None:
-        """[(index, text)] of the items of ``part`` (their canonical text) that are not
-        byte for byte the text the same model object was read from; None when ``part``
-        does not cut into ``items`` (then it is all checked)."""
+        """[(index, text)] of the items of ``part`` (their canonical text) to read back:
+        those not byte for byte the text the same model object was read from, and those
+        that are but were changed in place since (a list of theirs reordered, or an item
+        of it replaced by an equal one: the text cannot tell, the fields they set and the
+        order of their claims can); None when ``part`` does not cut into ``items`` (then
+        it is all checked). The others are the models read, unchanged: their columns go
+        to the next cache entry as they are (:attr:`kept`)."""
         blob, at = self.blob, self.at
-        watched = bool(WATCHED)
         spans = [at.get(id(model)) for model in items]
+        out: list[tuple[int, bytes]] = []
         if (spans and None not in spans and all(a[1] == b[0] for a, b in pairwise(spans))
                 and blob[spans[0][0]:spans[-1][1]] == part):  # the part is a run of the file as it stands
-            if watched:
-                self.kept.update(id(model) for model, same in zip(items, self.unchanged(items)) if same)
-            return []
-        starts = _item_starts(part, 0, len(part))
-        if len(starts) != len(items) or (starts and starts[0] != 0):
-            return None
-        starts.append(len(part))
-        out, same = [], []
-        for i, model in enumerate(items):
-            s, e = starts[i], starts[i + 1]
-            where = at.get(id(model))
-            if where is not None and where[1] - where[0] == e - s and blob[where[0]:where[1]] == part[s:e]:
-                same.append(model)
-                continue
-            out.append((i, part[s:e]))
-        if watched:  # their columns too, for the next cache entry
-            self.kept.update(id(model) for model, ok in zip(same, self.unchanged(same)) if ok)
-        return out
+            same = list(zip(range(len(items)), items, spans))
+        else:
+            starts = _item_starts(part, 0, len(part))
+            if len(starts) != len(items) or (starts and starts[0] != 0):
+                return None
+            starts.append(len(part))
+            same = []
+            for i, model in enumerate(items):
+                s, e = starts[i], starts[i + 1]
+                where = spans[i]
+                if where is not None and where[1] - where[0] == e - s and blob[where[0]:where[1]] == part[s:e]:
+                    same.append((i, model, where))
+                else:
+                    out.append((i, part[s:e]))
+        flags = self.unchanged([model for _, model, _ in same]) if WATCHED else [False] * len(same)
+        self.kept.update(id(model) for (_, model, _), ok in zip(same, flags) if ok)
+        moved = [(i, blob[a:b]) for (i, _, (a, b)), ok in zip(same, flags) if not ok]  # (the text, as in the part)
+        return sorted(out + moved, key=operator.itemgetter(0)) if moved else out
 
 
 def previous_text(path) -> Previous | None:

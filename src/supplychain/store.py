@@ -35,7 +35,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .errors import FileFormatError, GraphValidationError
 from .files import atomic_write, atomic_writer, graph_lock, not_regular, read_text  # noqa: F401 (re-exported)
-from .canonical import HEADER, canonical, dump_graph, pyyaml_dump, sorted_claims  # noqa: F401 (re-exported)
+from .canonical import HEADER, canonical, dump_graph, dump_parts, pyyaml_dump, sorted_claims  # noqa: F401 (re-exported)
 from .gcpause import gc_paused
 from .names import normalize, ticker_keys
 from .schema import EDGE_RULES, EDGE_TYPES, NODE_TYPES, Edge, GraphData, Node
@@ -557,10 +557,10 @@ def save_graph(data: GraphData, path: Path | str) -> str:
 
 def write_graph(
     data: GraphData, path: Path | str, names: dict | None = None, slice_bytes: int = SLICE_BYTES
-) -> tuple[str, GraphData]:
+) -> tuple[str, GraphData, bool]:
     """:func:`save_graph`, returning (the SHA-256 of the bytes written, the data reading
-    them back gave); ``names`` receives the keys the checks made (see
-    :func:`parse_graph_text`).
+    them back gave, whether those bytes are that data's canonical dump); ``names``
+    receives the keys the checks made (see :func:`parse_graph_text`).
 
     The canonical text is written ``slice_bytes`` at a time (:func:`slices.write_parts`)
     to the temporary file, and each slice read back as :func:`read_in_slices` reads it
@@ -577,6 +577,7 @@ def write_graph(
     """
     path = Path(path)
     checked: GraphData | None = None
+    note_kept(path, None)  # nothing of an earlier write's is taken for this one
     previous = previous_text(path)  # the file data's models were read from, if any (see previous.Previous)
     try:
         with atomic_writer(path, "wb") as f, gc_paused():
@@ -590,9 +591,24 @@ def write_graph(
         pass
     if checked is not None:
         note_kept(path, kept)
-        return digest, checked
+        return digest, checked, True
     raw = dump_graph(data).encode("utf-8")
     checked = parse_graph_text(raw, str(path), names=names)  # raises the problems, with lines
     with atomic_writer(path, "wb") as f:
         f.write(raw)
-    return hashlib.sha256(raw).hexdigest(), checked
+    # data as given may read back otherwise (a name with a trailing space, say): then these
+    # bytes are not the canonical dump of what they read as, and no later write may take
+    # their text for it (:func:`supplychain.cache.remember`)
+    return hashlib.sha256(raw).hexdigest(), checked, _dumps_to(checked, raw, slice_bytes)
+
+
+def _dumps_to(data: GraphData, raw: bytes, slice_bytes: int) -> bool:
+    """Whether ``raw`` is the canonical dump of ``data``, compared a part at a time (the
+    whole text again would be 250 MB more at 100k companies)."""
+    view, at = memoryview(raw), 0
+    for _, text, _ in dump_parts(data, slice_bytes):
+        part = text.encode("utf-8")
+        if view[at : at + len(part)] != part:
+            return False
+        at += len(part)
+    return at == len(raw)
