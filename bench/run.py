@@ -37,7 +37,10 @@ then timed, each figure the median of repeated runs (fewer repeats for slow ones
   10k ≤ 0.25, 100k ≤ 0.3, a write of the 10k graph ≤ 0.4), and ``cpu_vs_reference``
   the same for CPU time (``cpu_median_s``: this process's for in-process figures, the
   command's user + system time for whole commands), which a machine shared with other
-  work disturbs less than wall time.
+  work disturbs less than wall time. The figures with targets (``load cold`` at 10k and
+  100k, the writes at 10k) are also run each beside a reference run just before it
+  (:class:`Paired`): ``paired_vs_reference`` is the median of those pairs' ratios, which
+  the machine's drift from one minute to the next does not move.
 
 The plain approach (bench/plain.py: PyYAML with the garbage collector on, pydantic,
 networkx ``all_simple_paths``) is timed on the same graph in the same run, and the
@@ -69,21 +72,52 @@ sys.path.insert(0, str(BENCH))
 import plain  # noqa: E402  (bench/plain.py)
 
 
-def measure(fn, repeat: int, budget: float) -> tuple[float, list[float], object, float]:
+def measure(fn, repeat: int, budget: float, pair=None) -> tuple[float, list[float], object, float]:
     """Run ``fn`` up to ``repeat`` times (at least once, fewer when a run is slow); return
-    (median seconds, all runs, last result, median CPU seconds of this process)."""
+    (median seconds, all runs, last result, median CPU seconds of this process).
+    ``pair``: a :class:`Paired`, whose reference runs right before each run."""
     runs: list[float] = []
     cpu: list[float] = []
     result = None
     while len(runs) < repeat:
         result = None  # not held during the next run (a whole graph: the reference holds nothing)
+        if pair is not None:
+            pair.reference()
         c, t = time.process_time(), time.perf_counter()
         result = fn()
         runs.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
+        if pair is not None:
+            pair.ran(runs[-1])
         if sum(runs) > budget and len(runs) >= 1:
             break
     return statistics.median(runs), runs, result, statistics.median(cpu)
+
+
+class Paired:
+    """The reference run right before each run of a figure, so that both see the machine
+    as it is at that moment: a machine shared with other work slows the reference by a
+    fifth from one minute to the next (5.6 to 8.5 s at 10k within one run of this bench),
+    and a figure and the reference measured minutes apart take that drift into their
+    ratio. ``ratios``: each run over the reference run just before it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.references: list[float] = []
+        self.ratios: list[float] = []
+
+    def reference(self) -> None:
+        t = time.perf_counter()
+        yaml_reference(self.path)
+        self.references.append(time.perf_counter() - t)
+
+    def ran(self, seconds: float) -> None:
+        self.ratios.append(seconds / self.references[-1])
+
+    def summary(self) -> dict:
+        return {"paired_vs_reference": round(statistics.median(self.ratios), 3),
+                "paired_ratios": [round(r, 3) for r in self.ratios],
+                "paired_reference_runs": [round(r, 3) for r in self.references]}
 
 
 # A small process runs each command and reports its wall time and peak RSS: measured from
@@ -121,16 +155,20 @@ def run_process(cmd: list[str], env: dict | None = None, timeout: float = 3600) 
     return float(measured[0]), int(measured[1]) / 1024, p.returncode, text[-2000:], float(measured[2])
 
 
-def measure_process(cmd, repeat, budget, env=None, before=None, timeout=3600):
+def measure_process(cmd, repeat, budget, env=None, before=None, timeout=3600, pair=None):
     """(median wall time, the runs, peak RSS, the last output, median CPU time) of repeated
     runs of a command (``before`` runs first each time)."""
     walls, rss, cpu, last = [], [], [], None
     while len(walls) < repeat:
         if before:
             before()
+        if pair is not None:
+            pair.reference()
         wall, mb, rc, text, seconds = run_process(cmd, env, timeout)
         if rc != 0:
             raise RuntimeError(f"{' '.join(cmd)} exited {rc}: {text}")
+        if pair is not None:
+            pair.ran(wall)
         walls.append(wall)
         rss.append(mb)
         cpu.append(seconds)
@@ -157,6 +195,7 @@ def ensure_graph(n: int, seed: int, workdir: Path) -> tuple[Path, float | None]:
 
 
 REFERENCE_MAX = 10**9  # every size: the targets are ratios to it
+PAIRED_FROM = 10_000  # the sizes the targets are set at: 10k (cold load, writes), 100k (cold load)
 ISSUE_REFERENCE_10K_S = 3.3
 """What the speed-and-scale issue measured, where its targets were set, for PyYAML's C
 loader with the garbage collector paused on the 10k-company graph. ``yaml reference``
@@ -217,11 +256,15 @@ def run_size(n: int, args) -> dict:
     print(f"{n} companies: {path} ({out['bytes'] / 1e6:.1f} MB)", flush=True)
 
     # loading
-    cold = measure(lambda: store.load_data(path), slow_repeat, budget)
+    # the figures the YAML-engine issue sets targets for (cold load at 10k and 100k, writes
+    # at 10k) are also measured each run beside a reference run just before it (Paired)
+    cold_pair = Paired(path) if n >= PAIRED_FROM else None
+    write_pair = (lambda: Paired(path)) if PAIRED_FROM <= n < 10 * PAIRED_FROM else (lambda: None)
+    cold = measure(lambda: store.load_data(path), slow_repeat, budget, cold_pair)
     plain_load = None if args.skip_plain else measure(lambda: plain.load(path), slow_repeat, budget)
     data = cold[2]
     out["graph"] = {"nodes": len(data.nodes), "edges": len(data.edges), "claims": sum(len(e.claims) for e in data.edges)}
-    record("load cold", cold, plain_load)
+    record("load cold", cold, plain_load, **(cold_pair.summary() if cold_pair else {}))
     del data, cold
     if n <= REFERENCE_MAX:
         record("yaml reference", measure(lambda: yaml_reference(path), slow_repeat, budget))
@@ -279,9 +322,12 @@ def run_size(n: int, args) -> dict:
     # writing the whole graph: in-process, then whole ingest and apply commands that write
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         copy = Path(tmp) / path.name
-        record("write", measure(lambda: store.save_graph(g.data, copy), slow_repeat, budget))
+        pair = write_pair()
+        record("write", measure(lambda: store.save_graph(g.data, copy), slow_repeat, budget, pair), **(pair.summary() if pair else {}))
         assert copy.read_bytes() == path.read_bytes(), "the written graph differs from the generated one"
-        record("write + cache entry", measure(lambda: cache.save_graph(g.data, copy), slow_repeat, budget))
+        pair = write_pair()
+        record("write + cache entry", measure(lambda: cache.save_graph(g.data, copy), slow_repeat, budget, pair),
+               **(pair.summary() if pair else {}))
     if (ROOT / "src" / "supplychain" / "ingest").is_dir() and NOTE.exists() and not args.no_ingest:
         patch_text = one_claim_patch(g)
         runs = [
@@ -310,8 +356,10 @@ def run_size(n: int, args) -> dict:
                     previous.forget_read()
 
                 try:
-                    m = measure_process([*sc, "-g", str(copy), *argv(copy)], slow_repeat, budget, env, before=fresh_copy, timeout=args.timeout)
-                    record(name, m, peak_rss_mb=round(m[2], 1))
+                    pair = write_pair()
+                    m = measure_process([*sc, "-g", str(copy), *argv(copy)], slow_repeat, budget, env, before=fresh_copy,
+                                        timeout=args.timeout, pair=pair)
+                    record(name, m, peak_rss_mb=round(m[2], 1), **(pair.summary() if pair else {}))
                 except RuntimeError as e:
                     metrics[name] = {"error": str(e)[-500:]}
                     print(f"  {name:<22} failed: {str(e)[-200:]}", flush=True)
@@ -373,7 +421,7 @@ def one_claim_patch(g) -> str:
 
 
 def table(results: dict) -> str:
-    lines = [f"{'companies':>9}  {'metric':<16} {'ours (s)':>10} {'plain (s)':>10} {'ratio':>8}  {'vs ref':>7}  {'cpu/ref':>7}  {'peak MB':>8} {'plain MB':>8}"]
+    lines = [f"{'companies':>9}  {'metric':<16} {'ours (s)':>10} {'plain (s)':>10} {'ratio':>8}  {'vs ref':>7}  {'cpu/ref':>7}  {'paired':>7}  {'peak MB':>8} {'plain MB':>8}"]
     lines.append("-" * len(lines[0]))
     for n, r in results["sizes"].items():
         for name, m in r["metrics"].items():
@@ -384,6 +432,7 @@ def table(results: dict) -> str:
             ratio = f"{m['ratio']:>7.1f}x" if m.get("ratio") else " " * 8
             vs = f"{m['vs_reference']:>7.3f}" if "vs_reference" in m else " " * 7
             vs += f"  {m['cpu_vs_reference']:>7.3f}" if "cpu_vs_reference" in m else " " * 9
+            vs += f"  {m['paired_vs_reference']:>7.3f}" if "paired_vs_reference" in m else " " * 9
             rss = f"{m['peak_rss_mb']:>8.0f}" if "peak_rss_mb" in m else ""
             rss += f" {m['plain_peak_rss_mb']:>8.0f}" if "plain_peak_rss_mb" in m else ""
             lines.append(f"{n:>9}  {name:<16} {m['median_s']:>10.4f} {plain_} {ratio}  {vs}  {rss}".rstrip())
