@@ -320,12 +320,14 @@ def _edge(e, pad: str, lead: str, out: list[str], scalars: dict) -> None:
         c = scalars[target] = scalar(target, False)
     text = [f"- type: {a}\n  source: {b}\n  target: {c}\n  claims:\n"]
     for claim in claims:
+        if type(claim) is not claim_ or not fast:
+            _model(claim, "    ", "  - ", text, scalars)
+            continue
         cd = claim.__dict__
         report, date, quote = cd["report"], cd["date"], cd["quote"]
         stance, weight, driver = cd["stance"], cd["weight"], cd["driver"]
-        if (type(claim) is not claim_ or not fast or type(report) is not str_ or type(date) is not date_
-                or type(quote) is not str_ or weight is not None or (stance is not None and type(stance) is not str_)
-                or (driver is not None and type(driver) is not str_)):
+        if (type(report) is not str_ or type(date) is not date_ or type(quote) is not str_ or weight is not None
+                or (stance is not None and type(stance) is not str_) or (driver is not None and type(driver) is not str_)):
             _model(claim, "    ", "  - ", text, scalars)
             continue
         r = get(report)
