@@ -23,12 +23,16 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+import msgspec
 
 from .errors import FileFormatError, SupplyChainError
 from .names import a_share_exchange, clean_name, normalize, strip_format, query_keys, ticker_keys
@@ -115,13 +119,14 @@ class Reference:
         self._by_ticker: dict[str, ReferenceRow] = {}
         self._names: dict[str, ReferenceRow | None] | None = None  # None value: two rows share the name
         self._codes: dict[str, ReferenceRow | None] | None = None
+        self._restore = None  # () -> (names, codes) of a kept reference (decode_kept), tried on the first lookup
         for row in rows:
             self.add(row)
 
     def add(self, row: ReferenceRow) -> None:
         """Add a row; a row for a listing already known only adds the names it lacks
         (the first file's fields win: load the curated file first)."""
-        self._names = self._codes = None
+        self._names = self._codes = self._restore = None
         full = row.ticker.upper() if row.ticker else None
         known = self._by_ticker.get(full) if full else None
         if known is None:
@@ -137,9 +142,21 @@ class Reference:
                 extra.append(x)
         known.aliases = (*known.aliases, *extra)
 
+    def _restored(self) -> bool:
+        """Whether the indexes were taken from the kept reference (:func:`decode_kept`)."""
+        restore, self._restore = self._restore, None
+        if restore is None:
+            return False
+        try:
+            self._names, self._codes = restore()
+        except (ValueError, TypeError, IndexError, msgspec.DecodeError):
+            self._names = self._codes = None
+            return False
+        return True
+
     @property
     def by_name(self) -> dict[str, ReferenceRow | None]:
-        if self._names is None:
+        if self._names is None and not self._restored():
             index: dict = {}
             for row in self.rows:
                 for text in (row.name, *row.aliases, row.name_en, row.short_en):
@@ -150,7 +167,7 @@ class Reference:
 
     @property
     def by_code(self) -> dict[str, ReferenceRow | None]:
-        if self._codes is None:
+        if self._codes is None and not self._restored():
             index: dict = {}
             for row in self.rows:
                 for t in [row.ticker, *(x.ticker for x in row.listings)]:
@@ -199,15 +216,25 @@ class Reference:
 # --------------------------------------------------------------------------- files
 
 
-def read_rows(path: Path | str, required: bool = True) -> list[ReferenceRow]:
-    """The rows of one reference CSV, curated or master shape (told by its header)."""
+def file_bytes(path: Path | str, required: bool = True) -> bytes | None:
+    """The bytes of a reference CSV; None for a missing file that is not ``required``."""
     p = Path(path)
     if not p.is_file():
         if not required:
-            return []
+            return None
         what = "is a folder, not a CSV file" if p.is_dir() else "no such file"
         raise FileFormatError(str(p), 0, f"{what}; --reference takes a tickers or security-master CSV")
-    data = p.read_bytes()
+    return p.read_bytes()
+
+
+def read_rows(path: Path | str, required: bool = True, data: bytes | None = None) -> list[ReferenceRow]:
+    """The rows of one reference CSV, curated or master shape (told by its header);
+    ``data``: its bytes, if read already."""
+    p = Path(path)
+    if data is None:
+        data = file_bytes(p, required)
+        if data is None:
+            return []
     text = None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -324,18 +351,149 @@ def default_reference(graph_path: Path | str | None, file: str = CURATED) -> Pat
 def load_reference(reference: Path | str | None, graph_path: Path | str | None) -> Reference:
     """The curated file and the security master; ``reference`` (a file the user named)
     replaces the one of its shape. A named file that is missing or unreadable is an error.
+    Kept, indexed, beside the graph's cache entry for the next command
+    (:func:`_load_kept`).
     """
-    named = read_rows(reference, required=True) if reference is not None else None
+    sources: list[tuple[str, Path | None, bytes | None]] = []
+    if reference is not None:
+        sources.append(("named", Path(reference), file_bytes(reference, required=True)))
+    for shape in (CURATED, MASTER):
+        path = default_reference(graph_path, shape)
+        sources.append((shape, path, path.read_bytes() if path else None))
+    name = str(reference) if reference else None
+    return _load_kept(sources, graph_path, lambda: _build(sources, name), name)
+
+
+def _build(sources: list[tuple[str, Path | None, bytes | None]], name: str | None) -> Reference:
+    """:func:`load_reference` from the files' bytes."""
+    given = {role: (path, data) for role, path, data in sources}
+    named = read_rows(*given["named"][:1], data=given["named"][1]) if "named" in given else None
     curated_named = bool(named) and named[0].source == CURATED
-    ref = Reference(path=str(reference) if reference else None)
+    ref = Reference(path=name)
     for shape, replaced in ((CURATED, curated_named), (MASTER, named is not None and not curated_named)):
         if replaced:
             rows = named
         else:
-            path = default_reference(graph_path, shape)
-            rows = read_rows(path) if path else []
+            path, data = given[shape]
+            rows = read_rows(path, data=data) if path is not None and data is not None else []
         for row in rows:
             ref.add(row)
+    return ref
+
+
+# --------------------------------------------------------------------------- kept beside the graph
+#
+# Reading ``a_shares.csv`` (5,485 rows) and the curated ``tickers.csv``, then indexing every
+# name and code, was a fifth of a second that every ``ingest`` and ``apply`` paid before it
+# looked at the graph. The rows and both indexes are kept in
+# ``.supplychain-cache/reference.<key>.msgpack`` beside the graph file (once the graph's own
+# cache entry has made that folder), under a key made of
+# the SHA-256 of every CSV read (and the role it played) and the code fingerprint
+# (:func:`supplychain.cache._fingerprint`: any change to the code that reads or normalises a
+# name makes a new key). An edited CSV, a newer master or other code finds no entry and
+# reads the files again; a missing, unreadable or corrupt entry is read around, never
+# trusted. ``SUPPLYCHAIN_NO_CACHE`` turns it off like the graph's cache.
+
+
+KEPT_VERSION = 1
+"""Bumped whenever the layout of a kept reference changes."""
+
+
+def kept_key(sources: list[tuple[str, Path | None, bytes | None]]) -> str:
+    """The entry's name for these (role, path, bytes) sources: their bytes' SHA-256, the
+    role each played, the layout version and the code fingerprint."""
+    from .cache import _fingerprint
+
+    h = hashlib.sha256(f"{KEPT_VERSION} {_fingerprint()}".encode())
+    for role, _, data in sources:
+        h.update(role.encode() + b"\0" + (hashlib.sha256(data).digest() if data is not None else b"-"))
+    return h.hexdigest()[:32]
+
+
+def kept_path(graph_path: Path | str | None, name: str) -> Path | None:
+    """Where the entry lives: the graph's cache folder (None without a graph file)."""
+    from .cache import CACHE_DIR
+
+    if graph_path is None:
+        return None
+    return Path(graph_path).parent / CACHE_DIR / f"reference.{name}.msgpack"
+
+
+def encode_kept(ref: Reference) -> bytes:
+    """The rows of ``ref`` (after the curated file's rows absorbed the master's names) and
+    both indexes, each key with the place of its row (-1: two rows share it); the indexes
+    apart, decoded on the first lookup (an ``apply`` that meets no new name never does)."""
+    place = {id(row): i for i, row in enumerate(ref.rows)}
+    rows = [
+        [r.name, r.name_en, r.ticker, r.exchange, [[x.ticker, x.exchange, x.note] for x in r.listings],
+         list(r.aliases), r.source]
+        for r in ref.rows
+    ]
+    names, codes = ref.by_name, ref.by_code
+    indexes = msgspec.msgpack.encode([
+        list(names), [place[id(r)] if r is not None else -1 for r in names.values()],
+        list(codes), [place[id(r)] if r is not None else -1 for r in codes.values()],
+    ])
+    return msgspec.msgpack.encode((KEPT_VERSION, rows, msgspec.Raw(indexes)))
+
+
+def decode_kept(blob: bytes, path: str | None) -> Reference:
+    """The :class:`Reference` :func:`encode_kept` kept (raises on
+    anything else; a fault in the indexes raises on the first lookup, which then indexes
+    the rows anew)."""
+    version, rows, indexes = msgspec.msgpack.decode(blob, type=tuple[int, list, msgspec.Raw])
+    if version != KEPT_VERSION:
+        raise ValueError("not a reference entry of this layout")
+    ref = Reference(path=path)
+    made = []
+    by_ticker = ref._by_ticker
+    for name, name_en, ticker, exchange, listings, aliases, source in rows:
+        row = ReferenceRow(
+            name, name_en, ticker, exchange,
+            tuple(Listing.model_construct(ticker=t, exchange=e, note=n) for t, e, n in listings) if listings else (),
+            tuple(aliases), source,
+        )
+        made.append(row)
+        if ticker:
+            by_ticker[ticker.upper()] = row
+    ref.rows = made
+
+    def restore() -> tuple[dict, dict]:
+        name_keys, name_rows, code_keys, code_rows = msgspec.msgpack.decode(indexes)
+        if len(name_keys) != len(name_rows) or len(code_keys) != len(code_rows):
+            raise ValueError("a reference entry's indexes do not line up")
+        return ({k: made[i] if i >= 0 else None for k, i in zip(name_keys, name_rows)},
+                {k: made[i] if i >= 0 else None for k, i in zip(code_keys, code_rows)})
+
+    ref._restore = restore
+    return ref
+
+
+def _load_kept(sources: list[tuple[str, Path | None, bytes | None]], graph_path, build, path: str | None) -> Reference:
+    """The reference of these sources: from its entry when there is one, else ``build()``
+    (then kept for the next command, in the graph's cache folder if there is one)."""
+    from .cache import enabled
+    from .files import atomic_writer
+
+    if not enabled():
+        return build()
+    name = kept_key(sources)
+    where = kept_path(graph_path, name)
+    if where is None:
+        return build()
+    with contextlib.suppress(OSError, ValueError, TypeError, IndexError, msgspec.DecodeError):
+        return decode_kept(where.read_bytes(), path)
+    ref = build()
+    if not where.parent.is_dir():  # kept only where the graph's own entry made the folder: a
+        return ref  # command refused before it read a sound graph leaves nothing behind
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        blob = encode_kept(ref)
+        with atomic_writer(where, "wb") as f:
+            f.write(blob)
+        for old in where.parent.glob("reference.*.msgpack"):  # entries of older files or code
+            if old != where:
+                with contextlib.suppress(OSError):
+                    old.unlink()
     return ref
 
 
