@@ -359,7 +359,7 @@ def load_reference(reference: Path | str | None, graph_path: Path | str | None) 
         sources.append(("named", Path(reference), file_bytes(reference, required=True)))
     for shape in (CURATED, MASTER):
         path = default_reference(graph_path, shape)
-        sources.append((shape, path, path.read_bytes() if path else None))
+        sources.append((shape, path, file_bytes(path, required=False) if path else None))
     name = str(reference) if reference else None
     return _load_kept(sources, graph_path, lambda: _build(sources, name), name)
 
@@ -367,7 +367,10 @@ def load_reference(reference: Path | str | None, graph_path: Path | str | None) 
 def _build(sources: list[tuple[str, Path | None, bytes | None]], name: str | None) -> Reference:
     """:func:`load_reference` from the files' bytes."""
     given = {role: (path, data) for role, path, data in sources}
-    named = read_rows(*given["named"][:1], data=given["named"][1]) if "named" in given else None
+    named = None
+    if "named" in given:
+        path, data = given["named"]
+        named = read_rows(path, data=data)
     curated_named = bool(named) and named[0].source == CURATED
     ref = Reference(path=name)
     for shape, replaced in ((CURATED, curated_named), (MASTER, named is not None and not curated_named)):
