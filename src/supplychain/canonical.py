@@ -297,13 +297,8 @@ def _edge(e, pad: str, lead: str, out: list[str], scalars: dict) -> None:
     if pad != "  " or lead != "- ":
         raise _Unsure
     d = e.__dict__
-    claims = d["claims"]
-    if len(claims) > 1:
-        try:  # sorted_claims, inline
-            claims = sorted(claims, key=_CLAIM_ORDER)
-        except TypeError:
-            claims = sorted_claims(e)
-    elif not claims:
+    claims = sorted_claims(e)
+    if not claims:
         raise _Unsure
     get, scalar, str_, date_, claim_, fast = scalars.get, _scalar_str, str, dt.date, Claim, _CLAIM_FAST
     kind, source, target = d["type"], d["source"], d["target"]

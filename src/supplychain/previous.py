@@ -330,16 +330,14 @@ def previous_text(path) -> Previous | None:
     remembered, the file is bigger than :data:`REUSE_MAX_BYTES`, its bytes are no longer
     those the models came from (changed on disk since), or it is not cut into as many
     items as there are models."""
-    key = os.path.abspath(path)
-    if key in _READ:
-        found = _READ.pop(key)  # the file is replaced: the note is spent
-        source = path
+    path = os.path.abspath(path)
+    if path in _READ:
+        found = _READ.pop(path)  # the file is replaced: the note is spent
     elif _READ:
-        source, found = next(iter(_READ.items()))
+        path, found = next(iter(_READ.items()))  # the file a copy is saved from
     else:
         return None
     digest, canonical, nodes, edges, snapshots, entry, differ = found
-    path = source
     if not WATCHED and (nodes or edges):  # a field of a model read was set since: read everything back
         return None
     try:
